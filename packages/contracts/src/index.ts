@@ -1,0 +1,46 @@
+import type { Address } from "viem";
+import { deployments } from "./deployments.generated.ts";
+
+export { demoTokenAbi, superdistMarketAbi } from "./abi.generated.ts";
+export { deployments };
+
+/** Where the contracts of one chain live, and the block where event scans start. */
+export type Deployment = {
+  chainId: number;
+  market: Address;
+  demoToken?: Address;
+  deployBlock: number;
+};
+
+/** The ERC-20 currency address that stands for ETH. */
+export const ETH = "0x0000000000000000000000000000000000000000" as const satisfies Address;
+
+/** The local Hardhat chain the local stack runs. */
+export const LOCAL_CHAIN_ID = 31337;
+
+export class DeploymentNotFoundError extends Error {
+  readonly code = "DEPLOYMENT_NOT_FOUND";
+  constructor(chainId: number) {
+    super(`No superdist deployment is known for chain ${chainId}; pass the market address explicitly.`);
+    this.name = "DeploymentNotFoundError";
+  }
+}
+
+/**
+ * The deployment for `chainId`: the generated record, with any explicitly given address taking precedence
+ * (a deployment on another network, or a test's fresh node).
+ */
+export function resolveDeployment(
+  chainId: number,
+  overrides: Partial<Omit<Deployment, "chainId">> = {},
+): Deployment {
+  const known = (deployments as Record<string, Deployment | undefined>)[String(chainId)];
+  const market = overrides.market ?? known?.market;
+  if (!market) throw new DeploymentNotFoundError(chainId);
+  return {
+    chainId,
+    market,
+    demoToken: overrides.demoToken ?? known?.demoToken,
+    deployBlock: overrides.deployBlock ?? known?.deployBlock ?? 0,
+  };
+}

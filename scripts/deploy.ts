@@ -1,0 +1,59 @@
+/**
+ * Deploys the market (and, on a local chain or with SUPERDIST_DEMO_TOKEN=1, the demo ERC-20) through Ignition,
+ * then records the addresses where the TypeScript library and the dApp import them.
+ *
+ *   npx hardhat run scripts/deploy.ts --network localhost   # the local node (SUPERDIST_RPC_URL, default :8545)
+ *   npx hardhat run scripts/deploy.ts --network remote      # any EVM chain: SUPERDIST_RPC_URL, SUPERDIST_DEPLOYER_KEY
+ *
+ * SUPERDIST_DEPLOYMENT_OUT=<file.json> writes the record there instead of the generated module (tests use it).
+ */
+import { rm, writeFile } from "node:fs/promises";
+import { network } from "hardhat";
+import DemoTokenModule from "../ignition/modules/DemoToken.ts";
+import SuperdistModule from "../ignition/modules/Superdist.ts";
+import { type DeploymentRecord, writeDeploymentRecord } from "./deployment-record.ts";
+
+const LOCAL_CHAIN_ID = 31337;
+
+const connection = await network.create();
+const publicClient = await connection.viem.getPublicClient();
+const chainId = await publicClient.getChainId();
+const local = chainId === LOCAL_CHAIN_ID;
+const deploymentId = process.env.SUPERDIST_DEPLOYMENT_ID ?? `chain-${chainId}`;
+
+// A local node starts empty each time, so the journal of an earlier local deployment no longer applies.
+if (local && (await publicClient.getBlockNumber()) === 0n) {
+  await rm(new URL(`../ignition/deployments/${deploymentId}`, import.meta.url), {
+    recursive: true,
+    force: true,
+  });
+}
+
+const { market } = await connection.ignition.deploy(SuperdistModule, { deploymentId });
+let demoToken: `0x${string}` | undefined;
+if (local || process.env.SUPERDIST_DEMO_TOKEN === "1") {
+  demoToken = (await connection.ignition.deploy(DemoTokenModule, { deploymentId })).demoToken.address;
+}
+
+const deployBlock = await findDeployBlock(market.address);
+const record: DeploymentRecord = { chainId, market: market.address, demoToken, deployBlock };
+
+if (process.env.SUPERDIST_DEPLOYMENT_OUT) {
+  await writeFile(process.env.SUPERDIST_DEPLOYMENT_OUT, `${JSON.stringify(record, null, 2)}\n`);
+} else {
+  await writeDeploymentRecord(record);
+}
+console.log(JSON.stringify(record));
+
+/** The first block where the market has code: where event scans start. */
+async function findDeployBlock(address: `0x${string}`): Promise<number> {
+  let low = 0n;
+  let high = await publicClient.getBlockNumber();
+  while (low < high) {
+    const mid = (low + high) / 2n;
+    const code = await publicClient.getCode({ address, blockNumber: mid });
+    if (code && code !== "0x") high = mid;
+    else low = mid + 1n;
+  }
+  return Number(low);
+}
