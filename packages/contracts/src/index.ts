@@ -44,3 +44,17 @@ export function resolveDeployment(
     deployBlock: overrides.deployBlock ?? known?.deployBlock ?? 0,
   };
 }
+
+export { type GetContentParameters, type GetContentReturnType, getContent } from "./actions/getContent.ts";
+export {
+  type GetLineageParameters,
+  type GetLineageReturnType,
+  getLineage,
+  type LineageEntry,
+} from "./actions/getLineage.ts";
+export {
+  type PreviewPurchaseParameters,
+  type PreviewPurchaseReturnType,
+  previewPurchase,
+} from "./actions/previewPurchase.ts";
+export { type LevelShare, type PurchaseSplit, type SplitParameters, splitPurchase } from "./split.ts";
