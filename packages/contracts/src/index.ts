@@ -12,11 +12,7 @@ export type Deployment = {
   deployBlock: number;
 };
 
-/** The ERC-20 currency address that stands for ETH. */
-export const ETH = "0x0000000000000000000000000000000000000000" as const satisfies Address;
-
-/** The local Hardhat chain the local stack runs. */
-export const LOCAL_CHAIN_ID = 31337;
+export { ETH, LOCAL_CHAIN_ID } from "./constants.ts";
 
 export class DeploymentNotFoundError extends Error {
   readonly code = "DEPLOYMENT_NOT_FOUND";
@@ -45,13 +41,22 @@ export function resolveDeployment(
   };
 }
 
+export {
+  type GetAccountActivityParameters,
+  type GetAccountActivityReturnType,
+  getAccountActivity,
+  type LicenseNode,
+  type RewardCredit,
+} from "./actions/getAccountActivity.ts";
 export { type GetContentParameters, type GetContentReturnType, getContent } from "./actions/getContent.ts";
+export { type Currency, getCurrency } from "./actions/getCurrency.ts";
 export {
   type GetLineageParameters,
   type GetLineageReturnType,
   getLineage,
   type LineageEntry,
 } from "./actions/getLineage.ts";
+export { getPermitTypedData, type PermitTypedDataParameters } from "./actions/permit.ts";
 export {
   type PreviewPurchaseParameters,
   type PreviewPurchaseReturnType,
