@@ -1,0 +1,10 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // The workspace packages ship TypeScript sources; Next compiles them like app code.
+  transpilePackages: ["@superdist/contracts", "@superdist/package", "@superdist/verifier"],
+};
+
+export default nextConfig;

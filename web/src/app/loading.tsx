@@ -1,0 +1,5 @@
+import { LoadingCards } from "../components/EmptyState.tsx";
+
+export default function Loading() {
+  return <LoadingCards />;
+}

@@ -1,0 +1,5 @@
+import { CatalogView } from "../views/CatalogView.tsx";
+
+export default function CatalogPage() {
+  return <CatalogView />;
+}
