@@ -1,0 +1,159 @@
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { type Deployment, LOCAL_CHAIN_ID, resolveDeployment } from "@superdist/contracts";
+import {
+  type Account,
+  type Address,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  http,
+  isAddress,
+  isHex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { CliError } from "./errors.ts";
+
+/** Where the local stack listens unless told otherwise. */
+export const LOCAL_URLS = {
+  rpc: "http://127.0.0.1:8545",
+  verifier: "http://127.0.0.1:8787",
+  dapp: "http://127.0.0.1:3000",
+} as const;
+
+export type GlobalOptions = {
+  rpc?: string;
+  market?: string;
+  verifier?: string;
+  dapp?: string;
+  identity?: string;
+  "key-file"?: string;
+  json?: boolean;
+  yes?: boolean;
+};
+
+export type Context = {
+  json: boolean;
+  yes: boolean;
+  chain: Chain;
+  deployment: Deployment;
+  publicClient: PublicClient<Transport, Chain>;
+  verifierUrls: string[];
+  dappUrl: string;
+  identityFile: string;
+  /** The wallet, loaded on first use: read-only commands work without one. */
+  wallet(): Promise<WalletClient<Transport, Chain, Account>>;
+  /** The wallet's address if a key is configured, without failing when none is. */
+  address(): Promise<Address | undefined>;
+};
+
+/** The default device identity file, shared with the `age` tool (`age -d -i <file>`). */
+export function defaultIdentityFile(): string {
+  const base = process.env.XDG_CONFIG_HOME ?? join(homedir(), ".config");
+  return join(base, "superdist", "identity.txt");
+}
+
+/**
+ * Builds the context from flags, then environment variables, then the generated local deployment.
+ * The wallet key never comes from a flag: only from SUPERDIST_PRIVATE_KEY or a key file.
+ */
+export async function loadContext(options: GlobalOptions): Promise<Context> {
+  const env = process.env;
+  const rpcUrl = options.rpc ?? env.SUPERDIST_RPC_URL ?? LOCAL_URLS.rpc;
+  const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 1, timeout: 10_000 }) });
+  let chainId: number;
+  try {
+    chainId = await probe.getChainId();
+  } catch (cause) {
+    throw new CliError(
+      "CHAIN",
+      `Cannot reach the chain at ${rpcUrl}; start it with \`npm start\` or pass --rpc.`,
+      {
+        cause,
+      },
+    );
+  }
+  const marketOverride = options.market ?? env.SUPERDIST_MARKET;
+  if (marketOverride !== undefined && !isAddress(marketOverride)) {
+    throw new CliError("CONFIG", `The market address "${marketOverride}" is not an address.`);
+  }
+  let deployment: Deployment;
+  try {
+    deployment = resolveDeployment(chainId, marketOverride ? { market: marketOverride } : {});
+  } catch (cause) {
+    throw new CliError(
+      "CONFIG",
+      `No market is known on chain ${chainId}; pass --market or SUPERDIST_MARKET.`,
+      {
+        cause,
+      },
+    );
+  }
+  const chain =
+    chainId === LOCAL_CHAIN_ID
+      ? { ...hardhat, rpcUrls: { default: { http: [rpcUrl] } } }
+      : defineChain({
+          id: chainId,
+          name: `Chain ${chainId}`,
+          nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+          rpcUrls: { default: { http: [rpcUrl] } },
+        });
+  const transport = http(rpcUrl, { timeout: 30_000 });
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 200 });
+  let account: Account | undefined | null = null;
+  const loadAccount = async () => {
+    if (account === null) account = await readAccount(options);
+    return account;
+  };
+  return {
+    json: options.json ?? false,
+    yes: options.yes ?? false,
+    chain,
+    deployment,
+    publicClient,
+    verifierUrls: (options.verifier ?? env.SUPERDIST_VERIFIER_URL ?? LOCAL_URLS.verifier)
+      .split(",")
+      .map((u) => u.trim())
+      .filter(Boolean),
+    dappUrl: (options.dapp ?? env.SUPERDIST_DAPP_URL ?? LOCAL_URLS.dapp).replace(/\/+$/, ""),
+    identityFile: options.identity ?? env.SUPERDIST_IDENTITY_FILE ?? defaultIdentityFile(),
+    async wallet() {
+      const loaded = await loadAccount();
+      if (!loaded) {
+        throw new CliError(
+          "WALLET_MISSING",
+          "No wallet key: set SUPERDIST_PRIVATE_KEY or pass --key-file <file> (a file holding the 0x key).",
+        );
+      }
+      return createWalletClient({ account: loaded, chain, transport });
+    },
+    async address() {
+      return (await loadAccount())?.address;
+    },
+  };
+}
+
+async function readAccount(options: GlobalOptions): Promise<Account | undefined> {
+  const file = options["key-file"] ?? process.env.SUPERDIST_KEY_FILE;
+  let key: string | undefined = process.env.SUPERDIST_PRIVATE_KEY;
+  if (file) {
+    try {
+      key = (await readFile(file, "utf8")).trim();
+    } catch (cause) {
+      throw new CliError("WALLET_MISSING", `Cannot read the key file ${file}.`, { cause });
+    }
+  }
+  if (key === undefined || key === "") return undefined;
+  const hex = (key.startsWith("0x") ? key : `0x${key}`) as Hex;
+  if (!isHex(hex) || hex.length !== 66) {
+    throw new CliError("WALLET_INVALID", "The wallet key is not a 32-byte hex private key.");
+  }
+  return privateKeyToAccount(hex);
+}

@@ -1,0 +1,95 @@
+import { basename, dirname, extname, join } from "node:path";
+import { type Currency, getContent, getCurrency, getLineage } from "@superdist/contracts";
+import { type PackageHeader, readHeaderFromFile } from "@superdist/package";
+import { rekeyDeadline, rekeyTypedData, requestRekey } from "@superdist/verifier/client";
+import type { Address } from "viem";
+import type { Context } from "./config.ts";
+import { CliError } from "./errors.ts";
+
+/** The file extension of superdist packages. */
+export const PACKAGE_EXTENSION = ".superdist";
+
+export type CopyInfo = {
+  path: string;
+  header: PackageHeader;
+  content: Awaited<ReturnType<typeof getContent>>;
+  currency: Currency;
+  /** Owner of the holder token now (the publisher for the publisher's copy, token 0). */
+  holder: Address;
+};
+
+/** Reads a package's header and what the chain says of its content and holder. */
+export async function readCopy(ctx: Context, path: string): Promise<CopyInfo> {
+  const header = await readHeaderFromFile(path).catch((cause) => {
+    if (cause?.code === "ENOENT") throw new CliError("FILE_NOT_FOUND", `No such file: ${path}`, { cause });
+    throw cause;
+  });
+  const { lineage } = header;
+  if (
+    Number(lineage.chainId) !== ctx.chain.id ||
+    lineage.market.toLowerCase() !== ctx.deployment.market.toLowerCase()
+  ) {
+    throw new CliError(
+      "CONFIG",
+      `This copy belongs to market ${lineage.market} on chain ${lineage.chainId}, not the configured ` +
+        `${ctx.deployment.market} on chain ${ctx.chain.id}; pass --rpc and --market.`,
+    );
+  }
+  const content = await getContent(ctx.publicClient, {
+    market: ctx.deployment.market,
+    contentId: lineage.contentId,
+  });
+  const currency = await getCurrency(ctx.publicClient, content.currency);
+  const holder =
+    lineage.holderTokenId === 0n
+      ? content.publisher
+      : (
+          await getLineage(ctx.publicClient, {
+            market: ctx.deployment.market,
+            tokenId: lineage.holderTokenId,
+          })
+        ).license.owner;
+  return { path, header, content, currency, holder };
+}
+
+/** `book.pdf.superdist` and `book.pdf.license-7.superdist` → `book.pdf`; anything else gets `.decrypted`. */
+export function plaintextName(path: string): string {
+  if (!path.endsWith(PACKAGE_EXTENSION)) return `${path}.decrypted`;
+  return path.slice(0, -PACKAGE_EXTENSION.length).replace(/\.license-\d+$/, "");
+}
+
+/** Where a re-keyed copy for `tokenId` goes: next to the original, named after the license. */
+export function licensedCopyName(path: string, tokenId: bigint): string {
+  const name = basename(path, extname(path)).replace(/\.license-\d+$/, "");
+  return join(dirname(path), `${name}.license-${tokenId}${PACKAGE_EXTENSION}`);
+}
+
+/** Signs a re-key request for `tokenId` with the wallet and returns the verifier's new header. */
+export async function rekeyThroughVerifier(
+  ctx: Context,
+  header: PackageHeader,
+  tokenId: bigint,
+  recipient: string,
+): Promise<Uint8Array> {
+  const wallet = await ctx.wallet();
+  const deadline = rekeyDeadline();
+  const signature = await wallet.signTypedData(
+    rekeyTypedData({
+      chainId: ctx.chain.id,
+      market: ctx.deployment.market,
+      tokenId,
+      recipient,
+      header: header.bytes,
+      deadline,
+    }),
+  );
+  const response = await requestRekey({
+    verifierUrls: ctx.verifierUrls,
+    header: header.bytes,
+    tokenId,
+    recipient,
+    deadline,
+    signature,
+  });
+  return response.header;
+}
