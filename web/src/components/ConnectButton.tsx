@@ -1,7 +1,15 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
-import { type Connector, useBalance, useConnect, useConnection, useConnectors, useDisconnect } from "wagmi";
+import {
+  type Connector,
+  useBalance,
+  useChains,
+  useConnect,
+  useConnection,
+  useConnectors,
+  useDisconnect,
+} from "wagmi";
 import { formatAmount, shortAddress } from "../lib/format.ts";
 import { describeError } from "../lib/txErrors.ts";
 
@@ -16,7 +24,13 @@ function walletChoices(connectors: readonly Connector[]): Connector[] {
 function AccountBadge() {
   const connection = useConnection();
   const { disconnect } = useDisconnect();
-  const balance = useBalance({ address: connection.address, query: { refetchInterval: 10_000 } });
+  const [chain] = useChains();
+  // Pinned to this deployment's chain: the balance that pays here, even while the wallet is elsewhere.
+  const balance = useBalance({
+    address: connection.address,
+    chainId: chain.id,
+    query: { refetchInterval: 10_000 },
+  });
   if (connection.address === undefined) return null;
   return (
     <div className="account">
