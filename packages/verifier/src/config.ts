@@ -1,0 +1,106 @@
+import { resolveDeployment } from "@superdist/contracts";
+import type { Logger } from "pino";
+import { type Address, getAddress, isAddress } from "viem";
+import type { RateLimitRule } from "./rateLimit.ts";
+
+export class VerifierConfigError extends Error {
+  override name = "VerifierConfigError";
+  readonly code = "VERIFIER_CONFIG";
+}
+
+export type VerifierLimits = {
+  /** Largest request body, in bytes. */
+  maxBodyBytes: number;
+  /** Largest package header, in bytes. */
+  maxHeaderBytes: number;
+  /** Most stanzas a header may carry (holder devices + verifier + lineage). */
+  maxStanzas: number;
+  /** Largest request line plus HTTP headers, in bytes. */
+  maxHttpHeaderBytes: number;
+};
+
+export type VerifierRateLimits = {
+  /** Every request to /v1/*, per client IP. */
+  perIp: RateLimitRule;
+  /** Successful re-keys per license token. */
+  perToken: RateLimitRule;
+};
+
+export type VerifierConfig = {
+  rpcUrl: string;
+  chainId: number;
+  /** Defaults to the market of the generated deployments for `chainId`. */
+  market?: Address | undefined;
+  /** The age identities, current first (see `loadIdentity`). */
+  identities: readonly string[];
+  /** Ownership is read at `latest - confirmations`. */
+  confirmations?: number | undefined;
+  /** Per RPC request; an RPC slower than this answers 503 instead of hanging the client. */
+  rpcTimeoutMs?: number | undefined;
+  port?: number | undefined;
+  host?: string | undefined;
+  /** Take the client IP from the last X-Forwarded-For entry (only behind a proxy that sets it). */
+  trustProxy?: boolean | undefined;
+  limits?: Partial<VerifierLimits> | undefined;
+  rateLimits?: Partial<VerifierRateLimits> | undefined;
+  logger?: Logger | undefined;
+};
+
+export const defaultLimits: VerifierLimits = {
+  maxBodyBytes: 16 * 1024,
+  maxHeaderBytes: 8 * 1024,
+  maxStanzas: 16,
+  maxHttpHeaderBytes: 8 * 1024,
+};
+
+export const defaultRateLimits: VerifierRateLimits = {
+  perIp: { capacity: 60, refillPerSecond: 10 },
+  perToken: { capacity: 10, refillPerSecond: 1 / 6 },
+};
+
+export const defaultPort = 8787;
+
+export type ResolvedVerifierConfig = Required<
+  Omit<VerifierConfig, "limits" | "rateLimits" | "logger" | "market">
+> & {
+  market: Address;
+  limits: VerifierLimits;
+  rateLimits: VerifierRateLimits;
+  logger: Logger | undefined;
+};
+
+export function resolveConfig(config: VerifierConfig): ResolvedVerifierConfig {
+  if (!Number.isSafeInteger(config.chainId) || config.chainId <= 0) {
+    throw new VerifierConfigError(`Invalid chain id ${config.chainId}.`);
+  }
+  if (config.market !== undefined && !isAddress(config.market, { strict: false })) {
+    throw new VerifierConfigError(`Invalid market address ${config.market}.`);
+  }
+  const confirmations = config.confirmations ?? 0;
+  if (!Number.isSafeInteger(confirmations) || confirmations < 0) {
+    throw new VerifierConfigError(`Invalid confirmations ${confirmations}.`);
+  }
+  if (config.identities.length === 0) throw new VerifierConfigError("The verifier needs an age identity.");
+  let market: Address;
+  try {
+    market = getAddress(resolveDeployment(config.chainId, { market: config.market }).market);
+  } catch (cause) {
+    throw new VerifierConfigError(`No market is known for chain ${config.chainId}; set SUPERDIST_MARKET.`, {
+      cause,
+    });
+  }
+  return {
+    rpcUrl: config.rpcUrl,
+    chainId: config.chainId,
+    market,
+    identities: config.identities,
+    confirmations,
+    rpcTimeoutMs: config.rpcTimeoutMs ?? 3000,
+    port: config.port ?? defaultPort,
+    host: config.host ?? "127.0.0.1",
+    trustProxy: config.trustProxy ?? false,
+    limits: { ...defaultLimits, ...config.limits },
+    rateLimits: { ...defaultRateLimits, ...config.rateLimits },
+    logger: config.logger,
+  };
+}

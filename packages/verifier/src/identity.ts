@@ -1,0 +1,95 @@
+import { chmod, mkdir, open, readFile, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { generateX25519Identity, identityToRecipient } from "@superdist/package";
+import { VerifierConfigError } from "./config.ts";
+
+/**
+ * The verifier's age identities. The first is current: its recipient is published and written into every new
+ * header. Any further ones are retired identities kept only to unwrap copies made for them (key rotation).
+ */
+export type VerifierIdentity = {
+  identities: readonly string[];
+  recipient: string;
+};
+
+export const defaultIdentityFile = ".superdist/verifier-identity.txt";
+
+/** Parses an age identity file: one `AGE-SECRET-KEY-1...` per line, `#` comments and blank lines ignored. */
+export async function parseIdentities(text: string): Promise<VerifierIdentity> {
+  const identities = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+  if (identities.length === 0) throw new VerifierConfigError("The verifier identity holds no age identity.");
+  let recipient: string | undefined;
+  for (const identity of identities) {
+    if (!identity.startsWith("AGE-SECRET-KEY-1")) {
+      throw new VerifierConfigError(
+        "The verifier identity must be X25519 age identities (AGE-SECRET-KEY-1...).",
+      );
+    }
+    try {
+      const own = await identityToRecipient(identity);
+      recipient ??= own;
+    } catch {
+      throw new VerifierConfigError("The verifier identity holds a malformed age identity.");
+    }
+  }
+  return { identities, recipient: recipient as string };
+}
+
+export type LoadIdentityParameters = {
+  /** The identity itself (SUPERDIST_VERIFIER_IDENTITY); wins over the file. */
+  identity?: string | undefined;
+  /** SUPERDIST_VERIFIER_IDENTITY_FILE; must not be readable by group or others. */
+  identityFile?: string | undefined;
+  /** Create the file with a fresh identity when it is missing (local development). */
+  generate?: boolean | undefined;
+};
+
+export type LoadIdentityReturnType = VerifierIdentity & { generatedFile?: string };
+
+export async function loadIdentity(parameters: LoadIdentityParameters): Promise<LoadIdentityReturnType> {
+  if (parameters.identity) return parseIdentities(parameters.identity);
+  const file = parameters.identityFile ?? defaultIdentityFile;
+  let mode: number;
+  try {
+    mode = (await stat(file)).mode;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" || !parameters.generate) {
+      throw new VerifierConfigError(`The verifier identity file ${file} cannot be read.`, { cause: error });
+    }
+    try {
+      return { ...(await generateIdentityFile(file)), generatedFile: file };
+    } catch (creation) {
+      // Another process created it first: use theirs.
+      if ((creation as NodeJS.ErrnoException).code === "EEXIST") return loadIdentity({ identityFile: file });
+      throw creation;
+    }
+  }
+  // Like ssh with private keys: a secret others can read is treated as already leaked.
+  if ((mode & 0o077) !== 0) {
+    throw new VerifierConfigError(
+      `The verifier identity file ${file} is accessible to other users (mode ${(mode & 0o777).toString(8)}); run chmod 600 on it.`,
+    );
+  }
+  return parseIdentities(await readFile(file, "utf8"));
+}
+
+async function generateIdentityFile(file: string): Promise<VerifierIdentity> {
+  const identity = await generateX25519Identity();
+  const recipient = await identityToRecipient(identity);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  // "wx" so that two processes starting at once cannot overwrite each other's fresh key.
+  const handle = await open(file, "wx", 0o600);
+  try {
+    await handle.writeFile(
+      `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${identity}\n`,
+      "utf8",
+    );
+  } finally {
+    await handle.close();
+  }
+  await chmod(file, 0o600);
+  return { identities: [identity], recipient };
+}

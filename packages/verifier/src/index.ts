@@ -1,0 +1,27 @@
+export { createVerifierApp, type VerifierApp } from "./app.ts";
+export { decodeBase64, encodeBase64 } from "./base64.ts";
+export { ChainReader, type ChainReaderParameters, type LicenseRecord, type ReadBlock } from "./chain.ts";
+export * from "./client.ts";
+export {
+  defaultLimits,
+  defaultPort,
+  defaultRateLimits,
+  type ResolvedVerifierConfig,
+  resolveConfig,
+  type VerifierConfig,
+  VerifierConfigError,
+  type VerifierLimits,
+  type VerifierRateLimits,
+} from "./config.ts";
+export { configFromEnv, type EnvConfig } from "./env.ts";
+export { isVerifierErrorCode } from "./errors.ts";
+export {
+  defaultIdentityFile,
+  type LoadIdentityParameters,
+  loadIdentity,
+  parseIdentities,
+  type VerifierIdentity,
+} from "./identity.ts";
+export { type RateLimitDecision, RateLimiter, type RateLimitRule } from "./rateLimit.ts";
+export { type RekeyContext, type RekeyRequest, type RekeyResult, rekey } from "./rekey.ts";
+export { type StartedVerifier, startVerifier } from "./server.ts";

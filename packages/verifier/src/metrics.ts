@@ -1,0 +1,71 @@
+// Prometheus text exposition, written by hand: three metric families do not justify a client library.
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
+
+type Histogram = { counts: number[]; sum: number; count: number };
+
+export class VerifierMetrics {
+  readonly #requests = new Map<string, number>();
+  readonly #rejections = new Map<string, number>();
+  readonly #latency = new Map<string, Histogram>();
+  #rekeys = 0;
+
+  observeRequest(route: string, method: string, status: number, seconds: number): void {
+    const key = `route="${route}",method="${method}",code="${status}"`;
+    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+    let histogram = this.#latency.get(route);
+    if (!histogram) {
+      histogram = { counts: latencyBuckets.map(() => 0), sum: 0, count: 0 };
+      this.#latency.set(route, histogram);
+    }
+    for (let i = 0; i < latencyBuckets.length; i++) {
+      if (seconds <= latencyBuckets[i]) histogram.counts[i]++;
+    }
+    histogram.sum += seconds;
+    histogram.count++;
+  }
+
+  observeRejection(code: string): void {
+    this.#rejections.set(code, (this.#rejections.get(code) ?? 0) + 1);
+  }
+
+  observeRekey(): void {
+    this.#rekeys++;
+  }
+
+  render(): string {
+    const lines: string[] = [
+      "# HELP superdist_verifier_requests_total HTTP requests by route, method and status code.",
+      "# TYPE superdist_verifier_requests_total counter",
+    ];
+    for (const [labels, value] of this.#requests)
+      lines.push(`superdist_verifier_requests_total{${labels}} ${value}`);
+    lines.push(
+      "# HELP superdist_verifier_rekeys_total Headers re-keyed for a token owner.",
+      "# TYPE superdist_verifier_rekeys_total counter",
+      `superdist_verifier_rekeys_total ${this.#rekeys}`,
+      "# HELP superdist_verifier_rejections_total Refused requests by error code.",
+      "# TYPE superdist_verifier_rejections_total counter",
+    );
+    for (const [code, value] of this.#rejections) {
+      lines.push(`superdist_verifier_rejections_total{code="${code}"} ${value}`);
+    }
+    lines.push(
+      "# HELP superdist_verifier_request_duration_seconds Time to answer, by route.",
+      "# TYPE superdist_verifier_request_duration_seconds histogram",
+    );
+    for (const [route, histogram] of this.#latency) {
+      latencyBuckets.forEach((bound, i) => {
+        lines.push(
+          `superdist_verifier_request_duration_seconds_bucket{route="${route}",le="${bound}"} ${histogram.counts[i]}`,
+        );
+      });
+      lines.push(
+        `superdist_verifier_request_duration_seconds_bucket{route="${route}",le="+Inf"} ${histogram.count}`,
+        `superdist_verifier_request_duration_seconds_sum{route="${route}"} ${histogram.sum}`,
+        `superdist_verifier_request_duration_seconds_count{route="${route}"} ${histogram.count}`,
+      );
+    }
+    return `${lines.join("\n")}\n`;
+  }
+}

@@ -1,0 +1,204 @@
+import {
+  keyCommitment,
+  PackageError,
+  type PackageHeader,
+  parseHeader,
+  rekeyHeader,
+  unwrapFileKey,
+  verifyHeaderMac,
+} from "@superdist/package";
+import type { Address, Hex } from "viem";
+import type { ChainReader } from "./chain.ts";
+import type { VerifierLimits } from "./config.ts";
+import { VerifierError } from "./errors.ts";
+import type { RateLimiter } from "./rateLimit.ts";
+import { maxDeadlineAheadSeconds } from "./typedData.ts";
+
+export type RekeyRequest = {
+  /** The package header exactly as the owner signed it. */
+  header: Uint8Array;
+  tokenId: bigint;
+  /** The holder's age X25519 recipient. */
+  recipient: string;
+  /** Unix seconds. */
+  deadline: bigint;
+  signature: Hex;
+};
+
+export type RekeyResult = {
+  /** The new header: a stanza for `recipient`, the verifier's, and a lineage naming `tokenId`. */
+  header: Uint8Array;
+  contentId: bigint;
+  owner: Address;
+};
+
+export type RekeyContext = {
+  chain: ChainReader;
+  chainId: number;
+  market: Address;
+  /** Current identity first; its recipient is written into new headers. */
+  identities: readonly string[];
+  recipient: string;
+  limits: Pick<VerifierLimits, "maxHeaderBytes" | "maxStanzas">;
+  /** Successful re-keys per token; checked before any chain read, charged only once the owner is proven. */
+  perToken?: RateLimiter | undefined;
+  nowSeconds?: () => number;
+};
+
+// An X25519 recipient is "age1" + bech32 of 32 bytes (52 data characters) + a 6-character checksum.
+const x25519Recipient = /^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/;
+
+/**
+ * Releases a content key to the current owner of a license token, as a new header for their age recipient.
+ * Cheap checks come first, then the verifier's own crypto, then the chain, so refusals cost little.
+ *
+ * @throws {VerifierError} with a stable code for every refusal.
+ */
+export async function rekey(context: RekeyContext, request: RekeyRequest): Promise<RekeyResult> {
+  if (request.header.length > context.limits.maxHeaderBytes) {
+    throw new VerifierError("HEADER_TOO_LARGE", `The header exceeds ${context.limits.maxHeaderBytes} bytes.`);
+  }
+  checkDeadline(request.deadline, context.nowSeconds?.() ?? Math.floor(Date.now() / 1000));
+  checkRecipient(request.recipient);
+  const header = await parse(request.header, context.limits.maxStanzas);
+  const lineage = header.lineage;
+  if (BigInt(lineage.chainId) !== BigInt(context.chainId)) {
+    throw new VerifierError("LINEAGE_CHAIN_MISMATCH", "The header's lineage names another chain.", {
+      details: `lineage chain ${lineage.chainId}, verifier chain ${context.chainId}`,
+    });
+  }
+  if (lineage.market.toLowerCase() !== context.market.toLowerCase()) {
+    throw new VerifierError("LINEAGE_MARKET_MISMATCH", "The header's lineage names another market.", {
+      details: `lineage market ${lineage.market}, verifier market ${context.market}`,
+    });
+  }
+  const contentId = BigInt(lineage.contentId);
+  const tokenKey = request.tokenId.toString();
+  const tokenLimit = context.perToken?.check(tokenKey);
+  if (tokenLimit && !tokenLimit.allowed)
+    throw rateLimited(tokenLimit.retryAfterSeconds, "this license token");
+
+  const fileKey = await unwrap(header, context.identities);
+  await checkMac(header, fileKey);
+
+  const block = await context.chain.readBlock();
+  // Both reads go out together; the content's answer is judged first so that the refusal code is stable.
+  const [commitmentRead, licenseRead] = await Promise.allSettled([
+    context.chain.keyCommitment(contentId, block),
+    context.chain.license(request.tokenId, block),
+  ]);
+  if (commitmentRead.status === "rejected") throw commitmentRead.reason;
+  if (licenseRead.status === "rejected") throw licenseRead.reason;
+  const commitment = commitmentRead.value;
+  const license = licenseRead.value;
+  if (commitment.toLowerCase() !== (await keyCommitment(fileKey)).toLowerCase()) {
+    throw new VerifierError("KEY_COMMITMENT_MISMATCH", "The header's key is not the content's key.", {
+      details: `content ${contentId}`,
+    });
+  }
+  if (license.contentId !== contentId) {
+    throw new VerifierError("TOKEN_OF_OTHER_CONTENT", "The license token is of another content.", {
+      details: `token ${request.tokenId} is of content ${license.contentId}, the header of content ${contentId}`,
+    });
+  }
+  if (!(await context.chain.isSignedByOwner(license.owner, request, block))) {
+    throw new VerifierError("NOT_OWNER", "The request is not signed by the license token's current owner.");
+  }
+  let rekeyed: Uint8Array;
+  try {
+    rekeyed = await rekeyHeader({
+      header,
+      fileKey,
+      holderRecipients: [request.recipient],
+      verifierRecipient: context.recipient,
+      holderTokenId: request.tokenId,
+    });
+  } catch (error) {
+    if (error instanceof PackageError && error.code === "INVALID_RECIPIENT") throw invalidRecipient();
+    throw error;
+  }
+  const charged = context.perToken?.take(tokenKey);
+  if (charged && !charged.allowed) throw rateLimited(charged.retryAfterSeconds, "this license token");
+  return { header: rekeyed, contentId, owner: license.owner };
+}
+
+export function rateLimited(retryAfterSeconds: number, what: string): VerifierError {
+  return new VerifierError("RATE_LIMITED", `Too many requests for ${what}; retry later.`, {
+    retryAfter: retryAfterSeconds,
+  });
+}
+
+function checkDeadline(deadline: bigint, nowSeconds: number): void {
+  if (deadline < BigInt(nowSeconds)) {
+    throw new VerifierError("DEADLINE_EXPIRED", "The signature's deadline has passed; sign a new request.");
+  }
+  if (deadline > BigInt(nowSeconds + maxDeadlineAheadSeconds)) {
+    throw new VerifierError(
+      "DEADLINE_TOO_FAR",
+      `The deadline may be at most ${maxDeadlineAheadSeconds} seconds ahead.`,
+    );
+  }
+}
+
+// The shape is checked up front; the bech32 checksum when the package writes the stanza.
+function checkRecipient(recipient: string): void {
+  if (!x25519Recipient.test(recipient)) throw invalidRecipient();
+}
+
+function invalidRecipient(): VerifierError {
+  return new VerifierError("INVALID_RECIPIENT", "The recipient is not an age X25519 recipient (age1...).");
+}
+
+async function parse(bytes: Uint8Array, maxStanzas: number): Promise<PackageHeader> {
+  let header: PackageHeader;
+  try {
+    header = await parseHeader(bytes);
+  } catch (error) {
+    if (error instanceof PackageError && error.code === "TOO_MANY_STANZAS") {
+      throw new VerifierError("TOO_MANY_STANZAS", `The header has more than ${maxStanzas} stanzas.`);
+    }
+    if (error instanceof PackageError && error.code === "HEADER_TOO_LARGE") {
+      throw new VerifierError("HEADER_TOO_LARGE", "The header is too large.");
+    }
+    throw new VerifierError("MALFORMED_HEADER", "The header is not a superdist package header.", {
+      cause: error,
+      details: error instanceof PackageError ? error.code : undefined,
+    });
+  }
+  if (header.bytes.length !== bytes.length) {
+    throw new VerifierError("MALFORMED_HEADER", "Send the header alone, without the payload.");
+  }
+  if (header.stanzas.length > maxStanzas) {
+    throw new VerifierError("TOO_MANY_STANZAS", `The header has more than ${maxStanzas} stanzas.`);
+  }
+  return header;
+}
+
+async function unwrap(header: PackageHeader, identities: readonly string[]): Promise<Uint8Array> {
+  let fileKey: Uint8Array | null;
+  try {
+    fileKey = await unwrapFileKey(header, [...identities]);
+  } catch (error) {
+    if (error instanceof PackageError && error.code === "MAC_MISMATCH") throw macMismatch();
+    throw new VerifierError("MALFORMED_HEADER", "A recipient stanza of the header is malformed.", {
+      cause: error,
+    });
+  }
+  if (!fileKey) {
+    throw new VerifierError("NO_VERIFIER_STANZA", "The header has no stanza this verifier can open.");
+  }
+  return fileKey;
+}
+
+async function checkMac(header: PackageHeader, fileKey: Uint8Array): Promise<void> {
+  try {
+    await verifyHeaderMac(header, fileKey);
+  } catch (error) {
+    if (error instanceof PackageError && error.code === "MAC_MISMATCH") throw macMismatch();
+    throw new VerifierError("MALFORMED_HEADER", "The header's MAC could not be checked.", { cause: error });
+  }
+}
+
+function macMismatch(): VerifierError {
+  return new VerifierError("MAC_MISMATCH", "The header was altered: its MAC does not match.");
+}

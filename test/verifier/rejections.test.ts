@@ -1,0 +1,423 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { parseHeader, unwrapFileKey, writeHeader } from "@superdist/package";
+import {
+  createVerifierApp,
+  decodeBase64,
+  encodeBase64,
+  type VerifierApp,
+  type VerifierConfig,
+} from "@superdist/verifier";
+import { pino } from "pino";
+import type { PrivateKeyAccount } from "viem";
+import {
+  ageKeyPair,
+  type MarketFixture,
+  type PublishedContent,
+  postRekey,
+  signedRekeyBody,
+  startMarketFixture,
+} from "./fixtures.ts";
+
+const unlimited = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
+
+async function verifierFor(
+  fixture: MarketFixture,
+  overrides: Partial<VerifierConfig> = {},
+): Promise<VerifierApp> {
+  return createVerifierApp({
+    rpcUrl: fixture.chain.rpcUrl,
+    chainId: fixture.chain.chainId,
+    market: fixture.chain.market,
+    identities: [fixture.verifier.identity],
+    logger: pino({ level: "silent" }),
+    rateLimits: { perIp: unlimited, perToken: unlimited },
+    ...overrides,
+  });
+}
+
+/** Every refusal has the same shape: a 4xx, and exactly `{ code, message }`. */
+async function assertRefused(response: Response, status: number, code: string): Promise<void> {
+  const body = (await response.json()) as Record<string, unknown>;
+  assert.equal(
+    response.status,
+    status,
+    `expected ${status} ${code}, got ${response.status} ${JSON.stringify(body)}`,
+  );
+  assert.deepEqual(Object.keys(body).sort(), ["code", "message"]);
+  assert.equal(body.code, code);
+  assert.equal(typeof body.message, "string");
+}
+
+describe("verifier refusals", () => {
+  let fixture: MarketFixture;
+  let verifier: VerifierApp;
+  let content: PublishedContent;
+  let other: PublishedContent;
+  let buyer: PrivateKeyAccount;
+  let stranger: PrivateKeyAccount;
+  let tokenId: bigint;
+  let otherTokenId: bigint;
+  let holder: { identity: string; recipient: string };
+
+  before(async () => {
+    fixture = await startMarketFixture();
+    verifier = await verifierFor(fixture);
+    buyer = fixture.accounts[2] as PrivateKeyAccount;
+    stranger = fixture.accounts[3] as PrivateKeyAccount;
+    content = await fixture.publish();
+    other = await fixture.publish();
+    tokenId = await fixture.buy(content.contentId, buyer);
+    otherTokenId = await fixture.buy(other.contentId, buyer);
+    holder = await ageKeyPair();
+  });
+
+  after(async () => {
+    await verifier?.close();
+    await fixture?.stop();
+  });
+
+  const validBody = (overrides: { header?: Uint8Array; tokenId?: bigint; deadline?: bigint } = {}) =>
+    signedRekeyBody(fixture.chain, buyer, {
+      header: overrides.header ?? content.header,
+      tokenId: overrides.tokenId ?? tokenId,
+      recipient: holder.recipient,
+      deadline: overrides.deadline,
+    });
+
+  test("a valid request is served: the new header opens with the holder's identity and names the token", async () => {
+    const response = await postRekey(verifier.app, await validBody());
+    assert.equal(response.status, 200);
+    const { header } = (await response.json()) as { header: string };
+    const bytes = decodeBase64(header);
+    assert.ok(bytes);
+    const parsed = parseHeader(bytes);
+    assert.equal(parsed.lineage.holderTokenId, tokenId);
+    assert.equal(parsed.lineage.contentId, content.contentId);
+    assert.deepEqual(await unwrapFileKey(parsed, [holder.identity]), content.fileKey);
+    assert.deepEqual(await unwrapFileKey(parsed, [fixture.verifier.identity]), content.fileKey);
+    assert.equal(await unwrapFileKey(parsed, [fixture.publisherKey.identity]), null);
+  });
+
+  test("a body over the limit is refused with 413 before it is parsed", async () => {
+    const body = JSON.stringify({ ...(await validBody()), padding: "x".repeat(20_000) });
+    await assertRefused(await postRekey(verifier.app, body), 413, "BODY_TOO_LARGE");
+  });
+
+  test("a header over the header limit is refused with 413", async () => {
+    const body = { ...(await validBody()), header: encodeBase64(new Uint8Array(9 * 1024).fill(0x41)) };
+    await assertRefused(await postRekey(verifier.app, body), 413, "HEADER_TOO_LARGE");
+  });
+
+  test("a header with too many stanzas is refused", async () => {
+    const devices = await Promise.all(Array.from({ length: 16 }, () => ageKeyPair()));
+    const header = await writeHeader({
+      fileKey: content.fileKey,
+      holderRecipients: devices.map((d) => d.recipient),
+      verifierRecipient: fixture.verifier.recipient,
+      lineage: parseHeader(content.header).lineage,
+    });
+    await assertRefused(await postRekey(verifier.app, await validBody({ header })), 400, "TOO_MANY_STANZAS");
+  });
+
+  test("malformed JSON is refused", async () => {
+    await assertRefused(await postRekey(verifier.app, "{ not json"), 400, "INVALID_JSON");
+    await assertRefused(await postRekey(verifier.app, ""), 400, "INVALID_JSON");
+  });
+
+  test("malformed base64 is refused", async () => {
+    for (const header of ["not base64!", "QUJD=", "QUJDRA", "QU JD", "QUJD\n"]) {
+      const body = { ...(await validBody()), header };
+      await assertRefused(await postRekey(verifier.app, body), 400, "INVALID_BASE64");
+    }
+  });
+
+  test("schema violations are refused: missing, mistyped and unknown fields", async () => {
+    const valid = await validBody();
+    const cases: unknown[] = [
+      [],
+      null,
+      42,
+      { ...valid, tokenId: undefined },
+      { ...valid, tokenId: 5 },
+      { ...valid, tokenId: "0x05" },
+      { ...valid, tokenId: "-1" },
+      { ...valid, tokenId: (2n ** 256n).toString() },
+      { ...valid, deadline: "soon" },
+      { ...valid, deadline: 1.5 },
+      { ...valid, signature: "0x1234" },
+      { ...valid, signature: valid.signature.slice(2) },
+      { ...valid, recipient: 7 },
+      { ...valid, header: "" },
+      { ...valid, extra: true },
+    ];
+    for (const body of cases) {
+      await assertRefused(await postRekey(verifier.app, JSON.stringify(body)), 400, "INVALID_REQUEST");
+    }
+  });
+
+  test("bytes that are not a package header are refused", async () => {
+    const notAge = encodeBase64(new TextEncoder().encode("hello world\n"));
+    await assertRefused(
+      await postRekey(verifier.app, { ...(await validBody()), header: notAge }),
+      400,
+      "MALFORMED_HEADER",
+    );
+    const withPayload = new Uint8Array([...content.header, 1, 2, 3]);
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ header: withPayload })),
+      400,
+      "MALFORMED_HEADER",
+    );
+  });
+
+  test("a header without a stanza for this verifier is refused", async () => {
+    const elsewhere = await ageKeyPair();
+    const header = await writeHeader({
+      fileKey: content.fileKey,
+      holderRecipients: [holder.recipient],
+      verifierRecipient: elsewhere.recipient,
+      lineage: parseHeader(content.header).lineage,
+    });
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ header })),
+      422,
+      "NO_VERIFIER_STANZA",
+    );
+  });
+
+  test("a header whose lineage was altered fails its MAC", async () => {
+    const text = new TextDecoder().decode(content.header);
+    const lineage = `superdist/lineage ${fixture.chain.chainId} ${fixture.chain.market.toLowerCase()} ${content.contentId} 0`;
+    assert.ok(text.includes(lineage));
+    const forged = new TextEncoder().encode(text.replace(lineage, lineage.replace(/ 0$/, " 1")));
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ header: forged })),
+      422,
+      "MAC_MISMATCH",
+    );
+  });
+
+  test("a header keyed with another file key than the content's commitment is refused", async () => {
+    const header = await writeHeader({
+      fileKey: other.fileKey,
+      holderRecipients: [holder.recipient],
+      verifierRecipient: fixture.verifier.recipient,
+      lineage: parseHeader(content.header).lineage,
+    });
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ header })),
+      422,
+      "KEY_COMMITMENT_MISMATCH",
+    );
+  });
+
+  test("a header naming content that is not published is refused", async () => {
+    const header = await writeHeader({
+      fileKey: content.fileKey,
+      holderRecipients: [holder.recipient],
+      verifierRecipient: fixture.verifier.recipient,
+      lineage: { ...parseHeader(content.header).lineage, contentId: 999n },
+    });
+    await assertRefused(await postRekey(verifier.app, await validBody({ header })), 404, "CONTENT_NOT_FOUND");
+  });
+
+  test("a license of another content is refused", async () => {
+    const response = await postRekey(verifier.app, await validBody({ tokenId: otherTokenId }));
+    await assertRefused(response, 403, "TOKEN_OF_OTHER_CONTENT");
+  });
+
+  test("a token that does not exist is refused", async () => {
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ tokenId: 10_000n })),
+      404,
+      "TOKEN_NOT_FOUND",
+    );
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ tokenId: 0n })),
+      404,
+      "TOKEN_NOT_FOUND",
+    );
+  });
+
+  test("a signature by someone other than the owner is refused", async () => {
+    const body = await signedRekeyBody(fixture.chain, stranger, {
+      header: content.header,
+      tokenId,
+      recipient: holder.recipient,
+    });
+    await assertRefused(await postRekey(verifier.app, body), 403, "NOT_OWNER");
+  });
+
+  test("a signature is bound to its header, recipient, token and deadline", async () => {
+    const valid = await validBody();
+    const otherHolder = await ageKeyPair();
+    const sameContentHeader = await writeHeader({
+      fileKey: content.fileKey,
+      holderRecipients: [otherHolder.recipient],
+      verifierRecipient: fixture.verifier.recipient,
+      lineage: parseHeader(content.header).lineage,
+    });
+    const secondToken = await fixture.buy(content.contentId, buyer);
+    const swapped = [
+      { ...valid, recipient: otherHolder.recipient },
+      { ...valid, deadline: valid.deadline - 1 },
+      { ...valid, header: encodeBase64(sameContentHeader) },
+      { ...valid, tokenId: secondToken.toString() },
+    ];
+    for (const body of swapped) await assertRefused(await postRekey(verifier.app, body), 403, "NOT_OWNER");
+    const flipped = `${valid.signature.slice(0, 10)}${valid.signature[10] === "a" ? "b" : "a"}${valid.signature.slice(11)}`;
+    await assertRefused(await postRekey(verifier.app, { ...valid, signature: flipped }), 403, "NOT_OWNER");
+  });
+
+  test("an expired deadline is refused", async () => {
+    const deadline = BigInt(Math.floor(Date.now() / 1000) - 60);
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ deadline })),
+      400,
+      "DEADLINE_EXPIRED",
+    );
+  });
+
+  test("a deadline more than an hour ahead is refused", async () => {
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 2 * 3600);
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ deadline })),
+      400,
+      "DEADLINE_TOO_FAR",
+    );
+  });
+
+  test("a lineage naming another chain or another market is refused", async () => {
+    const lineage = parseHeader(content.header).lineage;
+    const wrongChain = await writeHeader({
+      fileKey: content.fileKey,
+      holderRecipients: [holder.recipient],
+      verifierRecipient: fixture.verifier.recipient,
+      lineage: { ...lineage, chainId: 1n },
+    });
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ header: wrongChain })),
+      422,
+      "LINEAGE_CHAIN_MISMATCH",
+    );
+    const wrongMarket = await writeHeader({
+      fileKey: content.fileKey,
+      holderRecipients: [holder.recipient],
+      verifierRecipient: fixture.verifier.recipient,
+      lineage: { ...lineage, market: "0x000000000000000000000000000000000000dead" },
+    });
+    await assertRefused(
+      await postRekey(verifier.app, await validBody({ header: wrongMarket })),
+      422,
+      "LINEAGE_MARKET_MISMATCH",
+    );
+  });
+
+  test("a recipient that is not an age X25519 recipient is refused", async () => {
+    // Signed by the owner, so that only the recipient is at fault (its checksum is the last thing checked).
+    const broken = `${holder.recipient.slice(0, -1)}${holder.recipient.endsWith("q") ? "p" : "q"}`;
+    const pq = `age1pq1${"q".repeat(100)}`;
+    for (const recipient of [
+      "",
+      "age1",
+      "AGE-SECRET-KEY-1",
+      holder.identity,
+      broken,
+      holder.recipient.toUpperCase(),
+      pq,
+    ]) {
+      const body = await signedRekeyBody(fixture.chain, buyer, {
+        header: content.header,
+        tokenId,
+        recipient,
+      });
+      await assertRefused(await postRekey(verifier.app, body), 400, "INVALID_RECIPIENT");
+    }
+  });
+
+  test("requests beyond a client's rate are refused with 429 and Retry-After", async () => {
+    const limited = await verifierFor(fixture, {
+      rateLimits: { perIp: { capacity: 3, refillPerSecond: 0.01 }, perToken: unlimited },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await postRekey(limited.app, "{}")).status);
+    assert.deepEqual(statuses, [400, 400, 400, 429]);
+    const refused = await postRekey(limited.app, await validBody());
+    assert.ok(Number(refused.headers.get("retry-after")) >= 1);
+    await assertRefused(refused, 429, "RATE_LIMITED");
+    assert.equal((await limited.app.request("/health")).status, 200, "health is not rate limited");
+  });
+
+  test("re-keys of one token beyond its rate are refused with 429, and failed attempts do not count", async () => {
+    const limited = await verifierFor(fixture, {
+      rateLimits: { perIp: unlimited, perToken: { capacity: 2, refillPerSecond: 0.01 } },
+    });
+    const forged = await signedRekeyBody(fixture.chain, stranger, {
+      header: content.header,
+      tokenId,
+      recipient: holder.recipient,
+    });
+    for (let i = 0; i < 3; i++) await assertRefused(await postRekey(limited.app, forged), 403, "NOT_OWNER");
+    assert.equal((await postRekey(limited.app, await validBody())).status, 200);
+    assert.equal((await postRekey(limited.app, await validBody())).status, 200);
+    const refused = await postRekey(limited.app, await validBody());
+    assert.ok(Number(refused.headers.get("retry-after")) >= 1);
+    await assertRefused(refused, 429, "RATE_LIMITED");
+    assert.equal(
+      (await postRekey(limited.app, await validBody({ tokenId: otherTokenId, header: other.header }))).status,
+      200,
+    );
+  });
+
+  test("unknown routes and methods answer JSON errors", async () => {
+    await assertRefused(await verifier.app.request("/v2/rekey"), 404, "NOT_FOUND");
+    await assertRefused(await verifier.app.request("/v1/rekey"), 405, "METHOD_NOT_ALLOWED");
+    await assertRefused(
+      await verifier.app.request("/v1/recipient", { method: "DELETE" }),
+      405,
+      "METHOD_NOT_ALLOWED",
+    );
+  });
+
+  test("the recipient, health and metrics endpoints answer", async () => {
+    const recipient = (await (await verifier.app.request("/v1/recipient")).json()) as { recipient: string };
+    assert.equal(recipient.recipient, fixture.verifier.recipient);
+    const health = await verifier.app.request("/health");
+    assert.equal(health.status, 200);
+    const status = (await health.json()) as { status: string; chainId: number; blockNumber: string };
+    assert.equal(status.status, "ok");
+    assert.equal(status.chainId, fixture.chain.chainId);
+    assert.ok(BigInt(status.blockNumber) > 0n);
+    const metrics = await (await verifier.app.request("/metrics")).text();
+    assert.match(
+      metrics,
+      /superdist_verifier_requests_total\{route="\/v1\/rekey",method="POST",code="200"\} [1-9]/,
+    );
+    assert.match(
+      metrics,
+      /superdist_verifier_requests_total\{route="\/v1\/rekey",method="POST",code="413"\} [1-9]/,
+    );
+    assert.match(metrics, /superdist_verifier_rekeys_total [1-9]/);
+    assert.match(metrics, /superdist_verifier_rejections_total\{code="NOT_OWNER"\} [1-9]/);
+    assert.match(
+      metrics,
+      /superdist_verifier_request_duration_seconds_bucket\{route="\/v1\/rekey",le="\+Inf"\} [1-9]/,
+    );
+  });
+
+  test("the signing domain is the one the market publishes (ERC-5267)", async () => {
+    const [, name, version, chainId, verifyingContract] = await fixture.publicClient.readContract({
+      address: fixture.chain.market,
+      abi: (await import("@superdist/contracts")).superdistMarketAbi,
+      functionName: "eip712Domain",
+    });
+    const { rekeyDomain } = await import("@superdist/verifier");
+    assert.deepEqual(rekeyDomain(fixture.chain.chainId, fixture.chain.market), {
+      name,
+      version,
+      chainId: Number(chainId),
+      verifyingContract,
+    });
+  });
+});

@@ -1,0 +1,285 @@
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { generateX25519Identity, identityToRecipient } from "@superdist/package";
+import {
+  configFromEnv,
+  decodeBase64,
+  encodeBase64,
+  loadIdentity,
+  RateLimiter,
+  rekeyDeadline,
+  requestRekey,
+  VerifierError,
+  verifierErrorStatus,
+} from "@superdist/verifier";
+
+const verifierSrc = fileURLToPath(new URL("../../packages/verifier/src/", import.meta.url));
+
+describe("rate limiter", () => {
+  test("a bucket allows its capacity, then refuses until it refills", () => {
+    let now = 0;
+    const limiter = new RateLimiter({ capacity: 3, refillPerSecond: 2 }, { now: () => now });
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => limiter.take("a").allowed),
+      [true, true, true, false],
+    );
+    const refused = limiter.take("a");
+    assert.equal(refused.allowed, false);
+    assert.equal(refused.allowed === false && refused.retryAfterSeconds, 1);
+    assert.equal(limiter.take("b").allowed, true, "keys are independent");
+    now += 500;
+    assert.equal(limiter.take("a").allowed, true);
+    assert.equal(limiter.take("a").allowed, false);
+  });
+
+  test("check does not take a token", () => {
+    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 1 }, { now: () => 0 });
+    assert.equal(limiter.check("k").allowed, true);
+    assert.equal(limiter.check("k").allowed, true);
+    assert.equal(limiter.take("k").allowed, true);
+    assert.equal(limiter.check("k").allowed, false);
+  });
+
+  test("memory stays bounded under many keys", () => {
+    let now = 0;
+    const limiter = new RateLimiter({ capacity: 1, refillPerSecond: 1 }, { maxKeys: 1000, now: () => now });
+    for (let i = 0; i < 10_000; i++) {
+      limiter.take(`ip-${i}`);
+      now += 1;
+    }
+    assert.ok(limiter.size <= 1000, `kept ${limiter.size} buckets`);
+  });
+});
+
+describe("base64", () => {
+  test("round-trips any bytes", () => {
+    for (const length of [0, 1, 2, 3, 4, 100, 70_000]) {
+      const bytes = new Uint8Array(length).map((_, i) => (i * 37 + length) & 0xff);
+      assert.deepEqual(decodeBase64(encodeBase64(bytes)), bytes);
+      assert.equal(encodeBase64(bytes), Buffer.from(bytes).toString("base64"));
+    }
+  });
+
+  test("refuses anything but padded standard base64", () => {
+    for (const text of ["QQ", "QQ=", "Q===", "QUJD\n", " QUJD", "QU-_", "QUJD=", "====", "QUJD====", "é"]) {
+      assert.equal(decodeBase64(text), null, text);
+    }
+  });
+});
+
+describe("identity", () => {
+  const dir = mkdtemp(join(tmpdir(), "superdist-verifier-identity-"));
+  after(async () => rm(await dir, { recursive: true, force: true }));
+
+  test("is generated on first start into a 0600 file, then reused", async () => {
+    const file = join(await dir, "nested", "identity.txt");
+    const first = await loadIdentity({ identityFile: file, generate: true });
+    assert.equal(first.generatedFile, file);
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.equal(first.recipient, await identityToRecipient(first.identities[0] as string));
+    const again = await loadIdentity({ identityFile: file, generate: true });
+    assert.equal(again.generatedFile, undefined);
+    assert.equal(again.recipient, first.recipient);
+  });
+
+  test("a file readable by others is refused", async () => {
+    const file = join(await dir, "open.txt");
+    await writeFile(file, `${await generateX25519Identity()}\n`);
+    await chmod(file, 0o644);
+    await assert.rejects(loadIdentity({ identityFile: file }), {
+      code: "VERIFIER_CONFIG",
+      message: /chmod 600/,
+    });
+  });
+
+  test("a missing file is an error unless generation is allowed", async () => {
+    await assert.rejects(loadIdentity({ identityFile: join(await dir, "absent.txt") }), {
+      code: "VERIFIER_CONFIG",
+    });
+  });
+
+  test("the environment variable wins; the first identity is current, later ones are kept for unwrapping", async () => {
+    const current = await generateX25519Identity();
+    const retired = await generateX25519Identity();
+    const loaded = await loadIdentity({
+      identity: `# rotated\n${current}\n\n${retired}\n`,
+      identityFile: "/nonexistent",
+    });
+    assert.deepEqual(loaded.identities, [current, retired]);
+    assert.equal(loaded.recipient, await identityToRecipient(current));
+    await assert.rejects(loadIdentity({ identity: "# nothing\n" }), { code: "VERIFIER_CONFIG" });
+    await assert.rejects(loadIdentity({ identity: "AGE-SECRET-KEY-1NOTAKEY" }), { code: "VERIFIER_CONFIG" });
+  });
+
+  test("configuration from the environment, with a generated identity on a local chain only", async () => {
+    const cwd = process.cwd();
+    process.chdir(await dir);
+    try {
+      const local = await configFromEnv({
+        SUPERDIST_VERIFIER_PORT: "9999",
+        SUPERDIST_VERIFIER_RATE_IP: "5/2.5",
+      });
+      assert.equal(local.chainId, 31337);
+      assert.equal(local.port, 9999);
+      assert.equal(local.host, "127.0.0.1");
+      assert.equal(local.confirmations, 0);
+      assert.deepEqual(local.rateLimits?.perIp, { capacity: 5, refillPerSecond: 2.5 });
+      assert.equal(resolve(local.generatedIdentityFile ?? ""), resolve(".superdist/verifier-identity.txt"));
+      const text = await readFile(".superdist/verifier-identity.txt", "utf8");
+      assert.ok(text.includes(local.recipient));
+      await assert.rejects(
+        configFromEnv({ SUPERDIST_CHAIN_ID: "10", SUPERDIST_VERIFIER_IDENTITY_FILE: "absent" }),
+        {
+          code: "VERIFIER_CONFIG",
+        },
+      );
+      await assert.rejects(configFromEnv({ SUPERDIST_VERIFIER_CONFIRMATIONS: "-1" }), {
+        code: "VERIFIER_CONFIG",
+      });
+      await assert.rejects(configFromEnv({ SUPERDIST_VERIFIER_RATE_TOKEN: "lots" }), {
+        code: "VERIFIER_CONFIG",
+      });
+      await assert.rejects(configFromEnv({ SUPERDIST_MARKET: "0x1234" }), { code: "VERIFIER_CONFIG" });
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe("deadline helper", () => {
+  test("stays within the window the verifier accepts", () => {
+    const now = Date.now();
+    assert.equal(rekeyDeadline(60, now), BigInt(Math.floor(now / 1000) + 60));
+    assert.equal(rekeyDeadline(10 * 3600, now), BigInt(Math.floor(now / 1000) + 3600));
+  });
+});
+
+describe("client", () => {
+  const servers: Server[] = [];
+  after(() => {
+    for (const server of servers) server.closeAllConnections();
+    for (const server of servers) server.close();
+  });
+
+  /** A stand-in verifier answering every request with `status` and `body`; counts its calls. */
+  async function fakeVerifier(status: number, body: unknown, headers: Record<string, string> = {}) {
+    const calls: unknown[] = [];
+    const server = createServer(async (request, response) => {
+      let text = "";
+      for await (const chunk of request) text += chunk;
+      calls.push(text ? JSON.parse(text) : request.url);
+      response.writeHead(status, { "content-type": "application/json", ...headers });
+      response.end(typeof body === "string" ? body : JSON.stringify(body));
+    });
+    servers.push(server);
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls };
+  }
+
+  const request = {
+    header: new TextEncoder().encode("age-encryption.org/v1\n"),
+    tokenId: 7n,
+    recipient: "age1recipient",
+    deadline: 1_900_000_000n,
+    signature: "0xabcd" as const,
+  };
+
+  test("sends the documented body and decodes the answer", async () => {
+    const answer = new Uint8Array([1, 2, 3]);
+    const server = await fakeVerifier(200, { header: encodeBase64(answer) });
+    const result = await requestRekey({ ...request, verifierUrl: `${server.url}/` });
+    assert.deepEqual(result.header, answer);
+    assert.equal(result.url, `${server.url}/`);
+    assert.deepEqual(server.calls, [
+      {
+        header: encodeBase64(request.header),
+        tokenId: "7",
+        recipient: "age1recipient",
+        deadline: 1_900_000_000,
+        signature: "0xabcd",
+      },
+    ]);
+  });
+
+  test("a refusal is final and carries the server's code", async () => {
+    const refusing = await fakeVerifier(403, { code: "NOT_OWNER", message: "not yours" });
+    const spare = await fakeVerifier(200, { header: "AAAA" });
+    await assert.rejects(requestRekey({ ...request, verifierUrls: [refusing.url, spare.url] }), (error) => {
+      assert.ok(error instanceof VerifierError);
+      assert.equal(error.code, "NOT_OWNER");
+      assert.equal(error.status, 403);
+      assert.equal(error.shortMessage, "not yours");
+      assert.equal(error.url, refusing.url);
+      return true;
+    });
+    assert.equal(spare.calls.length, 0);
+  });
+
+  test("fails over past unreachable, overloaded and broken replicas", async () => {
+    const down = await fakeVerifier(200, {});
+    servers.at(-1)?.close();
+    const unavailable = await fakeVerifier(
+      503,
+      { code: "CHAIN_UNAVAILABLE", message: "later" },
+      { "retry-after": "2" },
+    );
+    const limited = await fakeVerifier(
+      429,
+      { code: "RATE_LIMITED", message: "slow down" },
+      { "retry-after": "1" },
+    );
+    const html = await fakeVerifier(502, "<html>bad gateway</html>");
+    const good = await fakeVerifier(200, { header: "AQID" });
+    const result = await requestRekey({
+      ...request,
+      verifierUrls: [down.url, unavailable.url, limited.url, html.url, good.url],
+    });
+    assert.equal(result.url, good.url);
+    assert.deepEqual(result.header, new Uint8Array([1, 2, 3]));
+    assert.equal(unavailable.calls.length + limited.calls.length + html.calls.length, 3);
+  });
+
+  test("when every replica fails, the last error is reported", async () => {
+    const unavailable = await fakeVerifier(
+      503,
+      { code: "CHAIN_UNAVAILABLE", message: "later" },
+      { "retry-after": "2" },
+    );
+    await assert.rejects(requestRekey({ ...request, verifierUrls: [unavailable.url] }), {
+      code: "CHAIN_UNAVAILABLE",
+      retryAfter: 2,
+    });
+    await assert.rejects(requestRekey({ ...request, verifierUrls: [] }), { code: "NETWORK_ERROR" });
+  });
+
+  test("every error code has a stable HTTP status", () => {
+    for (const [code, status] of Object.entries(verifierErrorStatus)) {
+      assert.equal(new VerifierError(code as keyof typeof verifierErrorStatus, "x").status, status);
+    }
+  });
+
+  test("the client and what it imports are browser-safe: no node: modules, no node-only packages", async () => {
+    const seen = new Set<string>();
+    const visit = async (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = await readFile(file, "utf8");
+      for (const [, specifier] of source.matchAll(/^(?:import|export)[^"']*?from\s+["']([^"']+)["']/gm)) {
+        assert.ok(!specifier?.startsWith("node:"), `${file} imports ${specifier}`);
+        if (specifier?.startsWith(".")) await visit(resolve(dirname(file), specifier));
+        else assert.ok(["viem"].includes(specifier as string), `${file} imports ${specifier}`);
+      }
+    };
+    await visit(join(verifierSrc, "client.ts"));
+    await visit(join(verifierSrc, "typedData.ts"));
+    assert.ok(seen.size >= 4);
+  });
+});
