@@ -1,0 +1,56 @@
+/** The stack's ports, each settable by an environment variable, and a check that names the variable to change. */
+import { once } from "node:events";
+import { createServer } from "node:net";
+
+export const PORT_VARIABLES = {
+  rpc: { variable: "SUPERDIST_RPC_PORT", fallback: 8545 },
+  verifier: { variable: "SUPERDIST_VERIFIER_PORT", fallback: 8787 },
+  tracker: { variable: "SUPERDIST_TRACKER_PORT", fallback: 8000 },
+  dapp: { variable: "SUPERDIST_DAPP_PORT", fallback: 3000 },
+} as const;
+
+export type PortName = keyof typeof PORT_VARIABLES;
+export type Ports = Record<PortName, number>;
+
+export class PortInUseError extends Error {
+  readonly code = "PORT_IN_USE";
+  constructor(name: PortName, port: number) {
+    const { variable } = PORT_VARIABLES[name];
+    super(
+      `Port ${port} (${name}) is already in use on 127.0.0.1. Stop what holds it, or set ${variable} to a free port.`,
+    );
+    this.name = "PortInUseError";
+  }
+}
+
+export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Ports {
+  const ports = {} as Ports;
+  for (const [name, { variable, fallback }] of Object.entries(PORT_VARIABLES) as [
+    PortName,
+    (typeof PORT_VARIABLES)[PortName],
+  ][]) {
+    const value = env[variable];
+    const port = value === undefined || value === "" ? fallback : Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error(`${variable} must be a port number between 1 and 65535, not "${value}".`);
+    }
+    ports[name] = port;
+  }
+  return ports;
+}
+
+/** Fails with the variable to change if any port is taken. */
+export async function assertPortsFree(ports: Ports): Promise<void> {
+  for (const [name, port] of Object.entries(ports) as [PortName, number][]) {
+    const server = createServer();
+    server.listen(port, "127.0.0.1");
+    const result = await Promise.race([
+      once(server, "listening").then(() => "free" as const),
+      once(server, "error").then(() => "taken" as const),
+    ]);
+    if (result === "free") {
+      server.close();
+      await once(server, "close");
+    } else throw new PortInUseError(name, port);
+  }
+}

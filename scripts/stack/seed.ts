@@ -1,0 +1,151 @@
+/**
+ * The demo catalog: the publisher publishes three contents with the real CLI, and A, B and C pass copies along
+ * and buy through each other, so that the catalog, the referral trees and the rewards are not empty.
+ */
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { demoTokenAbi } from "@superdist/contracts";
+import { type Address, createPublicClient, createWalletClient, type Hex, http, parseUnits } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { writeDemoFiles } from "./demo-content.ts";
+import { runCommand } from "./processes.ts";
+
+export const ROLES = ["publisher", "A", "B", "C"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type SeedParameters = {
+  root: string;
+  dir: string;
+  rpcUrl: string;
+  verifierUrl: string;
+  dappUrl: string;
+  market: Address;
+  demoToken: Address;
+  /** Account 0 deploys and mints; the roles take the next four. */
+  privateKeys: Hex[];
+  log(line: string): void;
+};
+
+export type SeedResult = {
+  accounts: Record<Role, { address: Address; privateKey: Hex; identityFile: string; dir: string }>;
+  contents: { contentId: bigint; title: string; currency: string }[];
+  packages: string[];
+};
+
+export async function seedDemo(p: SeedParameters): Promise<SeedResult> {
+  const cli = join(p.root, "packages/cli/bin/superdist.ts");
+  const accounts = {} as SeedResult["accounts"];
+  for (const [i, role] of ROLES.entries()) {
+    const dir = join(p.dir, role);
+    await mkdir(dir, { recursive: true });
+    const privateKey = p.privateKeys[i + 1];
+    await writeFile(join(dir, "wallet.key"), `${privateKey}\n`, { mode: 0o600 });
+    accounts[role] = {
+      address: privateKeyToAccount(privateKey).address,
+      privateKey,
+      identityFile: join(dir, "identity.txt"),
+      dir,
+    };
+  }
+
+  const run = async (role: Role, args: string[]) => {
+    const out = await runCommand(
+      process.execPath,
+      [
+        cli,
+        ...args,
+        "--json",
+        "--yes",
+        "--rpc",
+        p.rpcUrl,
+        "--market",
+        p.market,
+        "--verifier",
+        p.verifierUrl,
+        "--dapp",
+        p.dappUrl,
+        "--identity",
+        accounts[role].identityFile,
+        "--key-file",
+        join(accounts[role].dir, "wallet.key"),
+      ],
+      { cwd: p.root },
+    );
+    return JSON.parse(out);
+  };
+
+  for (const role of ROLES) await run(role, ["keygen", "--force"]);
+
+  const minter = createWalletClient({
+    account: privateKeyToAccount(p.privateKeys[0]),
+    chain: { ...hardhat, rpcUrls: { default: { http: [p.rpcUrl] } } },
+    transport: http(p.rpcUrl),
+  });
+  const publicClient = createPublicClient({ transport: http(p.rpcUrl), pollingInterval: 100 });
+  for (const role of ROLES) {
+    const hash = await minter.writeContract({
+      address: p.demoToken,
+      abi: demoTokenAbi,
+      functionName: "mint",
+      args: [accounts[role].address, parseUnits("1000", 18)],
+    });
+    await publicClient.waitForTransactionReceipt({ hash });
+  }
+  p.log("minted 1000 DUSD to each demo account");
+
+  const files = await writeDemoFiles(accounts.publisher.dir);
+  const catalog = [
+    { file: files.picture, price: "0.01", currency: "ETH", rewards: "10,5,2" },
+    { file: files.sound, price: "5", currency: p.demoToken, rewards: "20,10" },
+    { file: files.text, price: "0.002", currency: "ETH", rewards: "15,7.5,3,1.5" },
+  ];
+  const contents: SeedResult["contents"] = [];
+  const packages: string[] = [];
+  const published: string[] = [];
+  for (const item of catalog) {
+    const result = await run("publisher", [
+      "publish",
+      item.file.path,
+      "--title",
+      item.file.title,
+      "--description",
+      item.file.description,
+      "--price",
+      item.price,
+      "--currency",
+      item.currency,
+      "--rewards",
+      item.rewards,
+      "--royalty",
+      "5",
+    ]);
+    contents.push({
+      contentId: BigInt(result.contentId),
+      title: item.file.title,
+      currency: item.currency === "ETH" ? "ETH" : "DUSD",
+    });
+    published.push(result.output);
+    packages.push(result.output);
+    p.log(`published #${result.contentId} "${item.file.title}" (${item.price} ${contents.at(-1)?.currency})`);
+  }
+
+  /** `to` receives `from`'s copy (any way files travel) and buys a license through it. */
+  const passAndBuy = async (copy: string, to: Role) => {
+    const received = join(accounts[to].dir, basename(copy));
+    await copyFile(copy, received);
+    const result = await run(to, ["buy", received]);
+    packages.push(result.output);
+    p.log(`${to} bought license #${result.tokenId} through ${basename(copy)}`);
+    return result.output as string;
+  };
+  const [picture, sound, text] = published;
+  const pictureA = await passAndBuy(picture, "A");
+  const pictureB = await passAndBuy(pictureA, "B");
+  await passAndBuy(pictureB, "C");
+  const soundA = await passAndBuy(sound, "A");
+  await passAndBuy(soundA, "B");
+  await passAndBuy(text, "A");
+
+  return { accounts, contents, packages };
+}

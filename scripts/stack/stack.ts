@@ -1,0 +1,187 @@
+/**
+ * The whole product on one machine, on 127.0.0.1 only: a Hardhat node, the Ignition deployment, the verifier, the
+ * WebSocket tracker and the dApp (production build), plus a seeded demo catalog. `npm start` runs it; the stack
+ * test starts and stops it the same way.
+ */
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { loadIdentity } from "@superdist/verifier";
+import type { Address, Hex } from "viem";
+import { createPublicClient, http } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { assertPortsFree, type Ports, portsFromEnv } from "./ports.ts";
+import { httpOk, runCommand, type Service, startService, waitUntil } from "./processes.ts";
+import { type SeedResult, seedDemo } from "./seed.ts";
+
+export type StackOptions = {
+  root: string;
+  ports?: Ports;
+  /** Where logs, identities and demo packages go; wiped on every start (the chain starts empty too). */
+  stateDir?: string;
+  seed?: boolean;
+  log?: (line: string) => void;
+};
+
+export type Stack = {
+  urls: { rpc: string; verifier: string; tracker: string; dapp: string };
+  chainId: number;
+  market: Address;
+  demoToken: Address;
+  stateDir: string;
+  services: Service[];
+  seed?: SeedResult;
+  stop(): Promise<void>;
+};
+
+/** Hardhat's default accounts, which `hardhat node` funds. */
+const MNEMONIC = "test test test test test test test test test test test junk";
+export const devPrivateKeys: Hex[] = Array.from({ length: 5 }, (_, i) => {
+  const key = mnemonicToAccount(MNEMONIC, { addressIndex: i }).getHdKey().privateKey;
+  return `0x${Buffer.from(key ?? []).toString("hex")}` as Hex;
+});
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { root } = options;
+  const log = options.log ?? (() => {});
+  const ports = options.ports ?? portsFromEnv();
+  await assertPortsFree(ports);
+  const stateDir = options.stateDir ?? join(root, ".superdist");
+  await rm(join(stateDir, "demo"), { recursive: true, force: true });
+  await mkdir(join(stateDir, "logs"), { recursive: true });
+  const urls = {
+    rpc: `http://127.0.0.1:${ports.rpc}`,
+    verifier: `http://127.0.0.1:${ports.verifier}`,
+    tracker: `ws://127.0.0.1:${ports.tracker}`,
+    dapp: `http://127.0.0.1:${ports.dapp}`,
+  };
+  const services: Service[] = [];
+  const stop = async () => {
+    for (const service of services.reverse()) await service.stop();
+  };
+  const node = process.execPath;
+  const hardhat = join(root, "node_modules/hardhat/dist/src/cli.js");
+  const logFile = (name: string) => join(stateDir, "logs", `${name}.log`);
+
+  try {
+    const chain = startService(
+      "hardhat node",
+      node,
+      [hardhat, "node", "--hostname", "127.0.0.1", "--port", String(ports.rpc)],
+      {
+        cwd: root,
+        logFile: logFile("chain"),
+      },
+    );
+    services.push(chain);
+    const publicClient = createPublicClient({ transport: http(urls.rpc, { retryCount: 0 }) });
+    await waitUntil(chain, async () => (await publicClient.getBlockNumber()) >= 0n, 60_000);
+    const chainId = await publicClient.getChainId();
+    log(`chain ${chainId} at ${urls.rpc}`);
+
+    const deploymentFile = join(stateDir, "deployment.json");
+    await runCommand(node, [hardhat, "run", "scripts/deploy.ts", "--network", "localhost"], {
+      cwd: root,
+      env: { SUPERDIST_RPC_URL: urls.rpc, SUPERDIST_DEPLOYMENT_OUT: deploymentFile },
+    });
+    const deployment = JSON.parse(await readFile(deploymentFile, "utf8")) as {
+      market: Address;
+      demoToken: Address;
+      deployBlock: number;
+    };
+    log(`market ${deployment.market}, demo token ${deployment.demoToken}`);
+
+    const serviceEnv = {
+      SUPERDIST_RPC_URL: urls.rpc,
+      SUPERDIST_CHAIN_ID: String(chainId),
+      SUPERDIST_MARKET: deployment.market,
+      SUPERDIST_DEMO_TOKEN: deployment.demoToken,
+      SUPERDIST_DEPLOY_BLOCK: String(deployment.deployBlock),
+      SUPERDIST_VERIFIER_URL: urls.verifier,
+      SUPERDIST_TRACKER_URL: urls.tracker,
+    };
+    // The verifier's identity survives restarts, so demo packages of an earlier run stay re-keyable in principle.
+    const verifierIdentityFile = join(stateDir, "verifier-identity.txt");
+    await loadIdentity({ identityFile: verifierIdentityFile, generate: true });
+    const verifier = startService("verifier", node, [join(root, "packages/verifier/src/main.ts")], {
+      cwd: root,
+      env: {
+        ...serviceEnv,
+        SUPERDIST_VERIFIER_PORT: String(ports.verifier),
+        SUPERDIST_VERIFIER_IDENTITY_FILE: verifierIdentityFile,
+      },
+      logFile: logFile("verifier"),
+    });
+    services.push(verifier);
+    const tracker = startService("tracker", node, [join(root, "scripts/tracker.ts")], {
+      cwd: root,
+      env: { SUPERDIST_TRACKER_PORT: String(ports.tracker) },
+      logFile: logFile("tracker"),
+    });
+    services.push(tracker);
+    await waitUntil(verifier, () => httpOk(`${urls.verifier}/health`), 30_000);
+    await waitUntil(tracker, () => httpOk(`http://127.0.0.1:${ports.tracker}/stats.json`), 30_000);
+    log(`verifier at ${urls.verifier}, tracker at ${urls.tracker}`);
+
+    await buildDapp(root, log);
+    const next = join(root, "node_modules/next/dist/bin/next");
+    const dapp = startService("dApp", node, [next, "start", "-H", "127.0.0.1", "-p", String(ports.dapp)], {
+      cwd: join(root, "web"),
+      env: { ...serviceEnv, NEXT_TELEMETRY_DISABLED: "1" },
+      logFile: logFile("dapp"),
+    });
+    services.push(dapp);
+
+    let seed: SeedResult | undefined;
+    if (options.seed ?? true) {
+      seed = await seedDemo({
+        root,
+        dir: join(stateDir, "demo"),
+        rpcUrl: urls.rpc,
+        verifierUrl: urls.verifier,
+        dappUrl: urls.dapp,
+        market: deployment.market,
+        demoToken: deployment.demoToken,
+        privateKeys: devPrivateKeys,
+        log,
+      });
+    }
+    await waitUntil(dapp, () => httpOk(urls.dapp), 60_000);
+    log(`dApp at ${urls.dapp}`);
+    return {
+      urls,
+      chainId,
+      market: deployment.market,
+      demoToken: deployment.demoToken,
+      stateDir,
+      services,
+      seed,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Builds the dApp unless a production build newer than every source it depends on exists. */
+async function buildDapp(root: string, log: (line: string) => void): Promise<void> {
+  const buildId = await stat(join(root, "web/.next/BUILD_ID")).catch(() => undefined);
+  if (buildId && !(await newerThan(root, ["web/src", "web/public", "packages"], buildId.mtimeMs))) return;
+  log("building the dApp (once; later starts reuse the build)…");
+  await runCommand(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: join(root, "web"),
+    env: { NEXT_TELEMETRY_DISABLED: "1" },
+  });
+}
+
+async function newerThan(root: string, dirs: string[], time: number): Promise<boolean> {
+  const { readdir } = await import("node:fs/promises");
+  for (const dir of dirs) {
+    const entries = await readdir(join(root, dir), { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile() || entry.parentPath.includes("node_modules")) continue;
+      if ((await stat(join(entry.parentPath, entry.name))).mtimeMs > time) return true;
+    }
+  }
+  return false;
+}
