@@ -1,0 +1,298 @@
+import { hkdf } from "@noble/hashes/hkdf.js";
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { base64nopad } from "@scure/base";
+import { Decrypter } from "age-encryption";
+import { checkFileKey } from "./commitment.ts";
+import { PackageError } from "./errors.ts";
+import { LINEAGE_STANZA, type Lineage, lineageArgs, parseLineageArgs } from "./lineage.ts";
+import { parseX25519Recipient, wrapX25519 } from "./x25519.ts";
+
+export const AGE_VERSION_LINE = "age-encryption.org/v1";
+/** Largest header accepted or written, MAC line included. */
+export const MAX_HEADER_SIZE = 16 * 1024;
+/** Most stanzas accepted or written in one header. */
+export const MAX_STANZAS = 32;
+
+export type Stanza = { type: string; args: string[]; body: Uint8Array };
+
+export type PackageHeader = {
+  stanzas: Stanza[];
+  mac: Uint8Array;
+  /** The header bytes from "age-encryption.org/v1\n" through the MAC line, including its "\n". */
+  bytes: Uint8Array;
+  lineage: Lineage;
+};
+
+const LF = 0x0a;
+const BODY_COLUMNS = 64;
+const BODY_BYTES_PER_LINE = 48;
+const MAC_LENGTH = 32;
+// "--- " + 43 base64 characters of a 32-byte MAC + "\n"
+const MAC_LINE_LENGTH = 48;
+const MAC_LINE = /^--- [A-Za-z0-9+/]{43}$/;
+const encoder = new TextEncoder();
+const VERSION_BYTES = encoder.encode(`${AGE_VERSION_LINE}\n`);
+const HEADER_LABEL = encoder.encode("header");
+
+function malformed(details: string, cause?: unknown): PackageError {
+  return new PackageError("HEADER_MALFORMED", "The package header is malformed.", { details, cause });
+}
+
+/** The header as the MAC sees it: every line up to and including "---", without the space and MAC. */
+export function encodeHeaderNoMac(stanzas: readonly Stanza[]): Uint8Array {
+  const lines = [`${AGE_VERSION_LINE}\n`];
+  for (const s of stanzas) {
+    lines.push(`-> ${[s.type, ...s.args].join(" ")}\n`);
+    // Full 64-column lines, then always one shorter (possibly empty) line that ends the body.
+    for (let i = 0; i <= s.body.length; i += BODY_BYTES_PER_LINE) {
+      lines.push(`${base64nopad.encode(s.body.subarray(i, i + BODY_BYTES_PER_LINE))}\n`);
+    }
+  }
+  lines.push("---");
+  return encoder.encode(lines.join(""));
+}
+
+export function headerMac(fileKey: Uint8Array, headerNoMac: Uint8Array): Uint8Array {
+  const macKey = hkdf(sha256, fileKey, undefined, HEADER_LABEL, 32);
+  return hmac(sha256, macKey, headerNoMac);
+}
+
+function isVersionPrefix(bytes: Uint8Array): boolean {
+  return bytes.every((b, i) => b === VERSION_BYTES[i]);
+}
+
+/**
+ * Parses a package header from the start of `bytes`; anything after the MAC line (the payload) is ignored.
+ * The grammar is exactly age v1's, read strictly: LF line ends, printable ASCII, canonical unpadded base64,
+ * 64-column body lines ended by a shorter one. On top of it: limits, well-formed X25519 stanzas, and exactly
+ * one lineage stanza.
+ */
+export function parseHeader(bytes: Uint8Array): PackageHeader {
+  if (bytes.length < VERSION_BYTES.length || !isVersionPrefix(bytes.subarray(0, VERSION_BYTES.length))) {
+    if (bytes.length < VERSION_BYTES.length && isVersionPrefix(bytes)) {
+      throw new PackageError("HEADER_TRUNCATED", "The package ends inside its header.");
+    }
+    throw new PackageError("NOT_AGE", "This is not an age v1 file.", {
+      details: "it does not start with the line age-encryption.org/v1",
+    });
+  }
+  const window = bytes.subarray(0, Math.min(bytes.length, MAX_HEADER_SIZE));
+  let pos = VERSION_BYTES.length;
+  const nextLine = (): string => {
+    const end = window.indexOf(LF, pos);
+    if (end < 0) {
+      if (bytes.length >= MAX_HEADER_SIZE) {
+        throw new PackageError("HEADER_TOO_LARGE", "The package header is too large.", {
+          details: `no MAC line within ${MAX_HEADER_SIZE} bytes`,
+        });
+      }
+      throw new PackageError("HEADER_TRUNCATED", "The package ends inside its header.");
+    }
+    for (let i = pos; i < end; i++) {
+      const b = window[i] as number;
+      if (b < 0x20 || b > 0x7e)
+        throw malformed(`byte 0x${b.toString(16)} at offset ${i} is not printable ASCII`);
+    }
+    const line = String.fromCharCode(...window.subarray(pos, end));
+    pos = end + 1;
+    return line;
+  };
+  const decodeBase64 = (text: string, what: string): Uint8Array => {
+    try {
+      return base64nopad.decode(text);
+    } catch (cause) {
+      throw malformed(`${what} is not canonical unpadded base64`, cause);
+    }
+  };
+
+  const stanzas: Stanza[] = [];
+  for (;;) {
+    const line = nextLine();
+    if (line.startsWith("---")) {
+      if (!MAC_LINE.test(line)) throw malformed("the MAC line must be '--- ' and 43 base64 characters");
+      const mac = decodeBase64(line.slice(4), "the MAC");
+      if (stanzas.length === 0) throw malformed("the header has no stanza");
+      return checkStanzas(stanzas, mac, bytes.slice(0, pos));
+    }
+    if (!line.startsWith("-> ")) throw malformed(`unexpected line "${line.slice(0, 80)}"`);
+    if (stanzas.length === MAX_STANZAS) {
+      throw new PackageError("TOO_MANY_STANZAS", "The package header has too many stanzas.", {
+        details: `at most ${MAX_STANZAS} are allowed`,
+      });
+    }
+    const [type, ...args] = line.slice(3).split(" ");
+    if (type === undefined || type === "" || args.some((a) => a === "")) {
+      throw malformed(`stanza line "${line.slice(0, 80)}" has an empty argument`);
+    }
+    const bodyLines: Uint8Array[] = [];
+    for (;;) {
+      const bodyLine = nextLine();
+      if (bodyLine.length > BODY_COLUMNS)
+        throw malformed(`a "${type}" stanza body line is longer than 64 columns`);
+      bodyLines.push(decodeBase64(bodyLine, `a "${type}" stanza body line`));
+      if (bodyLine.length < BODY_COLUMNS) break;
+    }
+    const body = new Uint8Array(bodyLines.reduce((n, l) => n + l.length, 0));
+    let offset = 0;
+    for (const l of bodyLines) {
+      body.set(l, offset);
+      offset += l.length;
+    }
+    stanzas.push({ type, args, body });
+  }
+}
+
+function checkStanzas(stanzas: Stanza[], mac: Uint8Array, bytes: Uint8Array): PackageHeader {
+  let lineage: Lineage | undefined;
+  for (const s of stanzas) {
+    if (s.type === "X25519") {
+      // The same rule age's X25519 identity applies, checked up front so every reader fails the same way.
+      const share = s.args.length === 1 ? safeDecode(s.args[0] as string) : undefined;
+      if (share?.length !== 32 || s.body.length !== 32) throw malformed("an X25519 stanza is malformed");
+    } else if (s.type === LINEAGE_STANZA) {
+      if (lineage !== undefined) {
+        throw new PackageError("LINEAGE_DUPLICATE", "The package header has more than one lineage stanza.");
+      }
+      lineage = parseLineageArgs(s.args, s.body);
+    }
+  }
+  if (lineage === undefined) {
+    throw new PackageError("LINEAGE_MISSING", "The header has no lineage stanza: this is not a package.", {
+      details: `no "${LINEAGE_STANZA}" stanza`,
+    });
+  }
+  return { stanzas, mac, bytes, lineage };
+}
+
+function safeDecode(text: string): Uint8Array | undefined {
+  try {
+    return base64nopad.decode(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+/** Throws MAC_MISMATCH unless the header's MAC was made with `fileKey` over exactly these header bytes. */
+export async function verifyHeaderMac(header: PackageHeader, fileKey: Uint8Array): Promise<void> {
+  checkFileKey(fileKey);
+  const headerNoMac = header.bytes.subarray(0, header.bytes.length - (MAC_LINE_LENGTH - 3));
+  if (header.mac.length !== MAC_LENGTH || !constantTimeEqual(headerMac(fileKey, headerNoMac), header.mac)) {
+    throw new PackageError("MAC_MISMATCH", "The package header does not match its file key.", {
+      details: "the header MAC is wrong: a stanza or the lineage was changed",
+    });
+  }
+}
+
+function checkIdentity(identity: string | CryptoKey): void {
+  const ok =
+    typeof identity === "string"
+      ? identity.startsWith("AGE-SECRET-KEY-")
+      : typeof CryptoKey !== "undefined" &&
+        identity instanceof CryptoKey &&
+        identity.type === "private" &&
+        identity.algorithm.name === "X25519" &&
+        identity.usages.includes("deriveBits");
+  if (!ok) {
+    throw new PackageError("INVALID_IDENTITY", "Not an age identity.", {
+      details: "expected AGE-SECRET-KEY-1... or an X25519 private CryptoKey with deriveBits",
+    });
+  }
+}
+
+/**
+ * Unwraps the file key with the first identity that matches a stanza; null when none does. Identities are
+ * age-encryption's (strings or X25519 CryptoKeys). Its Decrypter checks the MAC as part of unwrapping, so a
+ * key from a tampered header surfaces as MAC_MISMATCH here rather than as a key.
+ */
+export async function unwrapFileKey(
+  header: PackageHeader,
+  identities: (string | CryptoKey)[],
+): Promise<Uint8Array | null> {
+  if (identities.length === 0) return null;
+  const decrypter = new Decrypter();
+  for (const identity of identities) {
+    checkIdentity(identity);
+    try {
+      decrypter.addIdentity(identity);
+    } catch (cause) {
+      throw new PackageError("INVALID_IDENTITY", "Not an age identity.", { cause });
+    }
+  }
+  try {
+    return await decrypter.decryptHeader(header.bytes);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : "";
+    if (message.includes("no identity matched")) return null;
+    if (message.includes("HMAC")) {
+      throw new PackageError("MAC_MISMATCH", "The package header does not match its file key.", {
+        details: "the header MAC is wrong: a stanza or the lineage was changed",
+        cause,
+      });
+    }
+    throw malformed("age-encryption rejected the header", cause);
+  }
+}
+
+export type WriteHeaderParameters = {
+  fileKey: Uint8Array;
+  holderRecipients: string[];
+  verifierRecipient: string;
+  lineage: Lineage;
+};
+
+/** A fresh header: one X25519 stanza per holder recipient, the verifier's, the lineage; MAC by `fileKey`. */
+export async function writeHeader(p: WriteHeaderParameters): Promise<Uint8Array> {
+  checkFileKey(p.fileKey);
+  if (!Array.isArray(p.holderRecipients) || p.holderRecipients.length === 0) {
+    throw new PackageError("INVALID_RECIPIENT", "A package needs at least one holder recipient.");
+  }
+  if (p.holderRecipients.length + 2 > MAX_STANZAS) {
+    throw new PackageError("TOO_MANY_STANZAS", "Too many holder recipients.", {
+      details: `at most ${MAX_STANZAS - 2} holder recipients fit in a header`,
+    });
+  }
+  const lineage = { type: LINEAGE_STANZA, args: lineageArgs(p.lineage), body: new Uint8Array(0) };
+  const keys = [...p.holderRecipients, p.verifierRecipient].map(parseX25519Recipient);
+  const stanzas = [...keys.map((key) => wrapX25519(p.fileKey, key)), lineage];
+  const headerNoMac = encodeHeaderNoMac(stanzas);
+  const macLine = encoder.encode(` ${base64nopad.encode(headerMac(p.fileKey, headerNoMac))}\n`);
+  const bytes = new Uint8Array(headerNoMac.length + macLine.length);
+  bytes.set(headerNoMac, 0);
+  bytes.set(macLine, headerNoMac.length);
+  if (bytes.length > MAX_HEADER_SIZE) {
+    throw new PackageError("HEADER_TOO_LARGE", "The package header would be too large.", {
+      details: `${bytes.length} bytes, at most ${MAX_HEADER_SIZE}`,
+    });
+  }
+  return bytes;
+}
+
+export type RekeyHeaderParameters = {
+  header: PackageHeader;
+  fileKey: Uint8Array;
+  holderRecipients: string[];
+  verifierRecipient: string;
+  holderTokenId: bigint;
+};
+
+/**
+ * The header of the same content for a new holder: same file key (so the payload and its nonce stay valid),
+ * fresh stanzas, and the lineage with `holderTokenId`. Refuses a file key that did not make `header`.
+ */
+export async function rekeyHeader(p: RekeyHeaderParameters): Promise<Uint8Array> {
+  await verifyHeaderMac(p.header, p.fileKey);
+  return writeHeader({
+    fileKey: p.fileKey,
+    holderRecipients: p.holderRecipients,
+    verifierRecipient: p.verifierRecipient,
+    lineage: { ...p.header.lineage, holderTokenId: p.holderTokenId },
+  });
+}

@@ -1,0 +1,36 @@
+export { generateIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
+export { FILE_KEY_LENGTH, KEY_COMMITMENT_DOMAIN, keyCommitment } from "./commitment.ts";
+export { isPackageError, PackageError, type PackageErrorCode, type PackageErrorOptions } from "./errors.ts";
+export {
+  AGE_VERSION_LINE,
+  MAX_HEADER_SIZE,
+  MAX_STANZAS,
+  type PackageHeader,
+  parseHeader,
+  type RekeyHeaderParameters,
+  rekeyHeader,
+  type Stanza,
+  unwrapFileKey,
+  verifyHeaderMac,
+  type WriteHeaderParameters,
+  writeHeader,
+} from "./header.ts";
+export { LINEAGE_STANZA, type Lineage, sameContent } from "./lineage.ts";
+export {
+  checkReplacementHeader,
+  type DecryptPackageParameters,
+  type DecryptPackageReturnType,
+  type DecryptPayloadParameters,
+  decryptPackage,
+  decryptPayload,
+  type EncryptPackageParameters,
+  type EncryptPackageReturnType,
+  encryptPackage,
+  type ProgressCallback,
+  packageSize,
+  type ReadPackageHeaderReturnType,
+  readHeaderFromBlob,
+  readPackageHeader,
+  rekeyBlob,
+} from "./package.ts";
+export { CHUNK_SIZE, PAYLOAD_NONCE_SIZE, plaintextSizeOfPayload } from "./stream.ts";

@@ -1,0 +1,236 @@
+import { keyCommitment } from "./commitment.ts";
+import { PackageError } from "./errors.ts";
+import {
+  MAX_HEADER_SIZE,
+  type PackageHeader,
+  parseHeader,
+  unwrapFileKey,
+  verifyHeaderMac,
+  writeHeader,
+} from "./header.ts";
+import { type Lineage, sameContent } from "./lineage.ts";
+import {
+  createPayloadDecryptor,
+  createPayloadEncryptor,
+  payloadSize,
+  plaintextSizeOfPayload,
+} from "./stream.ts";
+
+/** Called as bytes go through: plaintext bytes done, and the plaintext total when it is known. */
+export type ProgressCallback = (done: number, total: number | undefined) => void;
+
+/** Total package size for a header of `headerSize` bytes and a plaintext of `plaintextSize` bytes. */
+export function packageSize(headerSize: number, plaintextSize: number): number {
+  return headerSize + payloadSize(plaintextSize);
+}
+
+/** A stream that yields `prefix` and then whatever `reader` yields, pulling only on demand. */
+function withPrefix(
+  prefix: Uint8Array,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  let pending = prefix.length > 0 ? prefix : undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (pending !== undefined) {
+          controller.enqueue(pending);
+          pending = undefined;
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+export type EncryptPackageParameters = {
+  holderRecipients: string[];
+  verifierRecipient: string;
+  lineage: Lineage;
+  /** The plaintext length, if known: reported as the progress total and used for `packageSize`. */
+  plaintextSize?: number;
+  onProgress?: ProgressCallback;
+};
+
+export type EncryptPackageReturnType = {
+  /** The package: header, payload nonce, STREAM chunks. */
+  stream: ReadableStream<Uint8Array>;
+  fileKey: Uint8Array;
+  keyCommitment: `0x${string}`;
+  header: PackageHeader;
+  /** Exact package length when `plaintextSize` was given. */
+  packageSize: number | undefined;
+};
+
+/** Encrypts a plaintext stream into a new package under a fresh random file key. */
+export async function encryptPackage(
+  plaintext: ReadableStream<Uint8Array>,
+  p: EncryptPackageParameters,
+): Promise<EncryptPackageReturnType> {
+  const fileKey = crypto.getRandomValues(new Uint8Array(16));
+  const headerBytes = await writeHeader({
+    fileKey,
+    holderRecipients: p.holderRecipients,
+    verifierRecipient: p.verifierRecipient,
+    lineage: p.lineage,
+  });
+  let done = 0;
+  const payload = plaintext.pipeThrough(
+    createPayloadEncryptor(fileKey, (n) => {
+      done += n;
+      p.onProgress?.(done, p.plaintextSize);
+    }),
+  );
+  return {
+    stream: withPrefix(headerBytes, payload.getReader()),
+    fileKey,
+    keyCommitment: keyCommitment(fileKey),
+    header: parseHeader(headerBytes),
+    packageSize: p.plaintextSize === undefined ? undefined : packageSize(headerBytes.length, p.plaintextSize),
+  };
+}
+
+export type ReadPackageHeaderReturnType = {
+  header: PackageHeader;
+  /** The rest of the package after the header: payload nonce and STREAM chunks. */
+  payload: ReadableStream<Uint8Array>;
+};
+
+/** Reads and parses the header off the front of a package stream, leaving the payload unread. */
+export async function readPackageHeader(
+  pkg: ReadableStream<Uint8Array>,
+): Promise<ReadPackageHeaderReturnType> {
+  const reader = pkg.getReader();
+  let buffered: Uint8Array = new Uint8Array(0);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (!done) buffered = concat(buffered, value);
+      try {
+        const header = parseHeader(buffered);
+        return { header, payload: withPrefix(buffered.subarray(header.bytes.length), reader) };
+      } catch (error) {
+        if (done || !(error instanceof PackageError && error.code === "HEADER_TRUNCATED")) throw error;
+      }
+    }
+  } catch (error) {
+    await reader.cancel(error).catch(() => {});
+    throw error;
+  }
+}
+
+/** Reads the header of a package held in a Blob (a browser File) without reading its payload. */
+export async function readHeaderFromBlob(pkg: Blob): Promise<PackageHeader> {
+  return parseHeader(new Uint8Array(await pkg.slice(0, MAX_HEADER_SIZE).arrayBuffer()));
+}
+
+export type DecryptPayloadParameters = {
+  /** Plaintext length, if known, for progress totals. */
+  plaintextSize?: number;
+  onProgress?: ProgressCallback;
+};
+
+/** Decrypts a payload (nonce and STREAM chunks) with a file key the caller has already checked. */
+export function decryptPayload(
+  payload: ReadableStream<Uint8Array>,
+  fileKey: Uint8Array,
+  p: DecryptPayloadParameters = {},
+): ReadableStream<Uint8Array> {
+  let done = 0;
+  return payload.pipeThrough(
+    createPayloadDecryptor(fileKey, (n) => {
+      done += n;
+      p.onProgress?.(done, p.plaintextSize);
+    }),
+  );
+}
+
+export type DecryptPackageParameters = {
+  identities: (string | CryptoKey)[];
+  /** The whole package's length, if known, for the plaintext size and progress totals. */
+  packageSize?: number;
+  onProgress?: ProgressCallback;
+};
+
+export type DecryptPackageReturnType = {
+  header: PackageHeader;
+  fileKey: Uint8Array;
+  /** Expected plaintext length, when `packageSize` was given and is a possible size. */
+  plaintextSize: number | undefined;
+  /** The plaintext; errors with a PackageError if the payload is truncated, damaged or extended. */
+  stream: ReadableStream<Uint8Array>;
+};
+
+/**
+ * Opens a package: reads the header, unwraps the file key with one of `identities`, checks the MAC, and
+ * returns the plaintext stream. Header problems and NO_MATCHING_IDENTITY (the security check: this copy is
+ * not keyed to these identities; `header.lineage` names the holder to credit) reject before any payload.
+ */
+export async function decryptPackage(
+  pkg: ReadableStream<Uint8Array>,
+  p: DecryptPackageParameters,
+): Promise<DecryptPackageReturnType> {
+  const { header, payload } = await readPackageHeader(pkg);
+  try {
+    const fileKey = await unwrapFileKey(header, p.identities);
+    if (fileKey === null) {
+      throw new PackageError("NO_MATCHING_IDENTITY", "This copy is not keyed to you.", {
+        details: `content ${header.lineage.contentId} on chain ${header.lineage.chainId}, held by token ${header.lineage.holderTokenId}`,
+      });
+    }
+    await verifyHeaderMac(header, fileKey);
+    const plaintextSize =
+      p.packageSize === undefined ? undefined : plaintextSizeOfPayload(p.packageSize - header.bytes.length);
+    const stream = decryptPayload(payload, fileKey, { plaintextSize, onProgress: p.onProgress });
+    return { header, fileKey, plaintextSize, stream };
+  } catch (error) {
+    await payload.cancel(error).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Checks a header meant to replace `current`'s: it must be a complete, valid header on its own and name the
+ * same chain, market and content. (Its MAC can only be checked by a key holder; a wrong one fails on open.)
+ */
+export function checkReplacementHeader(current: PackageHeader, replacement: Uint8Array): PackageHeader {
+  const next = parseHeader(replacement);
+  if (next.bytes.length !== replacement.length) {
+    throw new PackageError("HEADER_MALFORMED", "The package header is malformed.", {
+      details: "bytes follow the MAC line of the new header",
+    });
+  }
+  if (!sameContent(current.lineage, next.lineage)) {
+    throw new PackageError("REKEY_CONTENT_MISMATCH", "The new header is for different content.", {
+      details: `package: content ${current.lineage.contentId} at ${current.lineage.market} on chain ${current.lineage.chainId}; header: content ${next.lineage.contentId} at ${next.lineage.market} on chain ${next.lineage.chainId}`,
+    });
+  }
+  return next;
+}
+
+/**
+ * Re-keys a package held in a Blob without reading or copying its payload: the new header followed by a
+ * slice of the original. This is what keeps re-keying O(1) in the browser.
+ */
+export async function rekeyBlob(pkg: Blob, newHeader: Uint8Array): Promise<Blob> {
+  const current = await readHeaderFromBlob(pkg);
+  checkReplacementHeader(current, newHeader);
+  return new Blob([newHeader as Uint8Array<ArrayBuffer>, pkg.slice(current.bytes.length)], {
+    type: pkg.type,
+  });
+}

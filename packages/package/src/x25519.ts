@@ -1,0 +1,51 @@
+import { chacha20poly1305 } from "@noble/ciphers/chacha.js";
+import { x25519 } from "@noble/curves/ed25519.js";
+import { hkdf } from "@noble/hashes/hkdf.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { base64nopad, bech32 } from "@scure/base";
+import { PackageError } from "./errors.ts";
+import type { Stanza } from "./header.ts";
+
+// age-encryption wraps file keys only inside Encrypter.encrypt, with a file key it draws itself. Re-keying
+// must wrap an existing file key, so the X25519 recipient stanza (C2SP age, "X25519 recipient type") is
+// written here; reading it stays with age-encryption's identities (see unwrapFileKey).
+const X25519_LABEL = new TextEncoder().encode("age-encryption.org/v1/X25519");
+
+/** Decodes an age X25519 recipient ("age1..."), the public key the stanza is wrapped to. */
+export function parseX25519Recipient(recipient: string): Uint8Array {
+  try {
+    if (typeof recipient === "string" && recipient.startsWith("age1")) {
+      const { prefix, bytes } = bech32.decodeToBytes(recipient);
+      if (prefix === "age" && bytes.length === 32) return bytes;
+    }
+  } catch (cause) {
+    throw new PackageError("INVALID_RECIPIENT", "Not an age X25519 recipient.", {
+      details: `"${String(recipient).slice(0, 80)}"`,
+      cause,
+    });
+  }
+  throw new PackageError("INVALID_RECIPIENT", "Not an age X25519 recipient.", {
+    details: `"${String(recipient).slice(0, 80)}"`,
+  });
+}
+
+export function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): Stanza {
+  const ephemeral = x25519.utils.randomSecretKey();
+  const share = x25519.getPublicKey(ephemeral);
+  let secret: Uint8Array;
+  try {
+    secret = x25519.getSharedSecret(ephemeral, recipient);
+  } catch (cause) {
+    throw new PackageError("INVALID_RECIPIENT", "The recipient is a low-order point.", { cause });
+  }
+  // The age spec requires rejecting an all-zero shared secret; noble already throws, this keeps it explicit.
+  if (secret.every((b) => b === 0)) {
+    throw new PackageError("INVALID_RECIPIENT", "The recipient is a low-order point.");
+  }
+  const salt = new Uint8Array(64);
+  salt.set(share, 0);
+  salt.set(recipient, 32);
+  const wrapKey = hkdf(sha256, secret, salt, X25519_LABEL, 32);
+  const body = chacha20poly1305(wrapKey, new Uint8Array(12)).encrypt(fileKey);
+  return { type: "X25519", args: [base64nopad.encode(share)], body };
+}
