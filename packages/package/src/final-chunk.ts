@@ -33,11 +33,13 @@ export function findSealedFinalChunk(
   let partial = 0n;
   for (let length = 0; length + 16 < piece.length; length++) {
     const rem = length % 16;
-    if (length > 0 && rem === 0) {
-      blocks = ((blocks + partial + BLOCK_BIT) * r) % P;
-      partial = 0n;
+    if (length > 0) {
+      partial |= BigInt(piece[length - 1] as number) << BigInt(8 * ((length - 1) % 16));
+      if (rem === 0) {
+        blocks = ((blocks + partial + BLOCK_BIT) * r) % P;
+        partial = 0n;
+      }
     }
-    if (rem > 0) partial |= BigInt(piece[length - 1] as number) << BigInt(8 * (rem - 1));
     if (length < minCiphertext) continue;
     let acc = rem > 0 ? ((blocks + partial + BLOCK_BIT) * r) % P : blocks;
     // The AEAD's last block: 64-bit little-endian AAD length (0) then ciphertext length.

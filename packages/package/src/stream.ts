@@ -85,7 +85,10 @@ class Rechunker {
 
 export type PayloadProgress = (bytes: number) => void;
 
-/** Plaintext in, payload out: the 16-byte nonce, then STREAM chunks. `onPlaintext` sees each input length. */
+/**
+ * Plaintext in, payload out: the 16-byte nonce, then STREAM chunks. `onPlaintext` sees each input length,
+ * and 0 once the final chunk is out.
+ */
 export function createPayloadEncryptor(
   fileKey: Uint8Array,
   onPlaintext?: PayloadProgress,
@@ -114,6 +117,7 @@ export function createPayloadEncryptor(
       const out = new Uint8Array(last.length + TAG_SIZE);
       aead.seal(chunkNonce(counter, true), last, out);
       controller.enqueue(out);
+      onPlaintext?.(0);
     },
   });
 }
