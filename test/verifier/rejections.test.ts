@@ -406,6 +406,36 @@ describe("verifier refusals", () => {
     );
   });
 
+  test("logs are JSON lines without key material, headers or full signatures", async () => {
+    const lines: string[] = [];
+    const logged = await verifierFor(fixture, {
+      logger: pino({ level: "debug" }, { write: (line: string) => lines.push(line) }),
+    });
+    const body = await validBody();
+    const served = await postRekey(logged.app, body);
+    assert.equal(served.status, 200);
+    const answer = ((await served.json()) as { header: string }).header;
+    await postRekey(logged.app, { ...body, deadline: body.deadline - 1 });
+    await postRekey(logged.app, { ...body, header: "%%%" });
+    assert.ok(lines.length >= 3);
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.ok(entries.some((e) => e.status === 200 && e.tokenId === tokenId.toString()));
+    assert.ok(entries.some((e) => e.code === "NOT_OWNER"));
+    const text = lines.join("\n");
+    const secrets = [
+      fixture.verifier.identity,
+      holder.identity,
+      Buffer.from(content.fileKey).toString("hex"),
+      Buffer.from(content.fileKey).toString("base64").replace(/=+$/, ""),
+      body.signature.slice(2, 40),
+      body.signature.slice(-40),
+      body.header.slice(0, 40),
+      answer.slice(0, 40),
+      answer.slice(-60, -4),
+    ];
+    for (const secret of secrets) assert.ok(!text.includes(secret), `logs contain ${secret.slice(0, 12)}...`);
+  });
+
   test("the signing domain is the one the market publishes (ERC-5267)", async () => {
     const [, name, version, chainId, verifyingContract] = await fixture.publicClient.readContract({
       address: fixture.chain.market,
