@@ -176,7 +176,8 @@ export function postRekey(
       new Request("http://verifier.test/v1/rekey", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: typeof body === "string" ? body : JSON.stringify(body),
+        body:
+          typeof body === "string" || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
       }),
     ),
   );
