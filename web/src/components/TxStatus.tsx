@@ -2,7 +2,7 @@
 
 import type { Hash } from "viem";
 import { useChains } from "wagmi";
-import type { TxState } from "../hooks/useTransactor.ts";
+import type { SignState, TxState } from "../hooks/useTransactor.ts";
 
 function TxHash({ hash }: { hash: Hash }) {
   const [chain] = useChains();
@@ -23,15 +23,16 @@ const stageWords = {
   signing: "Waiting for your signature in the wallet…",
   pending: "Pending: waiting for the network to include it.",
   confirmed: "Confirmed.",
+  signed: "Signed.",
 } as const;
 
 /** One write's progress; `label` names the step (e.g. "Approve", "Buy") when a flow has several. */
-export function TxStatus({ state, label }: { state: TxState; label?: string }) {
+export function TxStatus({ state, label }: { state: TxState | SignState; label?: string }) {
   if (state.stage === "idle") return null;
   const failed = state.stage === "failed";
   return (
     <div
-      className={`tx-status ${failed ? "error" : state.stage === "confirmed" ? "success" : "progress"}`}
+      className={`tx-status ${failed ? "error" : state.stage === "confirmed" || state.stage === "signed" ? "success" : "progress"}`}
       role={failed ? "alert" : "status"}
       data-testid="tx-status"
       data-stage={state.stage}

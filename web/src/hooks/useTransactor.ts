@@ -3,9 +3,12 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import type { Abi, ContractFunctionName, ContractFunctionParameters, Hash, TransactionReceipt } from "viem";
+import type { Config } from "wagmi";
 import { useConfig } from "wagmi";
 import {
   getConnection,
+  type SignTypedDataParameters,
+  signTypedData,
   simulateContract,
   switchChain,
   waitForTransactionReceipt,
@@ -23,7 +26,32 @@ export type TxState =
   | { stage: "confirmed"; hash: Hash; receipt: TransactionReceipt }
   | { stage: "failed"; error: ErrorDescription; hash?: Hash };
 
+/** Where a signature request stands. */
+export type SignState =
+  | { stage: "idle" }
+  | { stage: "switching" }
+  | { stage: "signing" }
+  | { stage: "signed" }
+  | { stage: "failed"; error: ErrorDescription };
+
 type Mutability = "nonpayable" | "payable";
+
+const notConnected: ErrorDescription = { code: "not-connected", message: "Connect a wallet first." };
+
+/**
+ * The connected account, with the wallet moved to this deployment's chain first if it is elsewhere: a
+ * signature or transaction for another chain would be refused or, worse, valid there.
+ */
+async function connectedOnChain(config: Config, onSwitch: () => void) {
+  const connection = getConnection(config);
+  if (connection.status !== "connected") return undefined;
+  const chainId = config.chains[0].id;
+  if (connection.chainId !== chainId) {
+    onSwitch();
+    await switchChain(config, { chainId });
+  }
+  return { account: connection.address, chainId };
+}
 
 export type WriteRequest<
   abi extends Abi = Abi,
@@ -49,23 +77,16 @@ export function useTransactor(options: DescribeOptions = {}) {
     ): Promise<TransactionReceipt | undefined> => {
       let hash: Hash | undefined;
       try {
-        const connection = getConnection(config);
-        if (connection.status !== "connected") {
-          setState({
-            stage: "failed",
-            error: { code: "not-connected", message: "Connect a wallet first." },
-          });
+        const connected = await connectedOnChain(config, () => setState({ stage: "switching" }));
+        if (!connected) {
+          setState({ stage: "failed", error: notConnected });
           return undefined;
         }
-        const chainId = config.chains[0].id;
-        if (connection.chainId !== chainId) {
-          setState({ stage: "switching" });
-          await switchChain(config, { chainId });
-        }
+        const { account, chainId } = connected;
         setState({ stage: "simulating" });
         const simulation = await simulateContract(config, {
           ...request,
-          account: connection.address,
+          account,
           chainId,
         } as unknown as SimulateParameters);
         setState({ stage: "signing" });
@@ -101,4 +122,34 @@ export function useTransactor(options: DescribeOptions = {}) {
     state.stage === "signing" ||
     state.stage === "pending";
   return { state, write, reset, busy };
+}
+
+/** An EIP-712 signature with the same network guard and stages as a write; resolves to undefined on failure. */
+export function useSigner() {
+  const config = useConfig();
+  const [state, setState] = useState<SignState>({ stage: "idle" });
+  const sign = useCallback(
+    async (typedData: Omit<SignTypedDataParameters, "account" | "connector">) => {
+      try {
+        const connected = await connectedOnChain(config, () => setState({ stage: "switching" }));
+        if (!connected) {
+          setState({ stage: "failed", error: notConnected });
+          return undefined;
+        }
+        setState({ stage: "signing" });
+        const signature = await signTypedData(config, {
+          ...typedData,
+          account: connected.account,
+        } as SignTypedDataParameters);
+        setState({ stage: "signed" });
+        return signature;
+      } catch (error) {
+        setState({ stage: "failed", error: describeError(error) });
+        return undefined;
+      }
+    },
+    [config],
+  );
+  const reset = useCallback(() => setState({ stage: "idle" }), []);
+  return { state, sign, reset, busy: state.stage === "switching" || state.stage === "signing" };
 }

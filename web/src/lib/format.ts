@@ -16,3 +16,25 @@ export function formatAmount(value: bigint, decimals: number, symbol: string, ma
   }
   return `${sign}${shown ? `${grouped}.${shown}` : grouped} ${symbol}`;
 }
+
+export function formatBps(bps: number | bigint): string {
+  return `${(Number(bps) / 100).toLocaleString("en-US")}%`;
+}
+
+/** "L1 10% · L2 5%", or a plain statement when the publisher pays no rewards. */
+export function formatSchedule(rewardBps: readonly number[]): string {
+  if (rewardBps.length === 0) return "No referral rewards";
+  return rewardBps.map((bps, index) => `L${index + 1} ${formatBps(bps)}`).join(" · ");
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${units[unit]}`;
+}

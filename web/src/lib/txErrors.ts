@@ -1,7 +1,10 @@
+import { demoTokenAbi, superdistMarketAbi } from "@superdist/contracts";
 import {
+  type Abi,
   BaseError,
   ChainMismatchError,
   ContractFunctionRevertedError,
+  decodeErrorResult,
   HttpRequestError,
   InsufficientFundsError,
   TimeoutError,
@@ -69,7 +72,88 @@ export const revertWords: Record<string, Words> = {
   EnforcedPause: () => "The market is paused for maintenance. Claims still work; try buying later.",
   ReentrancyGuardReentrantCall: () => "The transaction tried to re-enter the market and was stopped.",
   OwnableUnauthorizedAccount: () => "Only the market owner can do that.",
+  OwnableInvalidOwner: () => "That address cannot own the market.",
+  PermitNeedsToken: () =>
+    "This content is priced in ETH, which needs no spending permission; buy it directly.",
+  FailedCall: () => "A payment the market made failed.",
+  InsufficientBalance: () => "The market does not hold enough to make this payment.",
+  InvalidShortString: () => "A text field is too long.",
+  StringTooLong: () => "A text field is too long.",
+  ERC721InvalidApprover: () => "That account cannot approve moving this license.",
+  ERC721InvalidOperator: () => "That account cannot be allowed to move licenses.",
+  ERC721InvalidOwner: () => "That account cannot own licenses.",
+  ERC721InvalidReceiver: () => "That address cannot receive licenses.",
+  ERC721InvalidSender: () => "That account cannot send this license.",
+  ERC20InvalidApprover: () => "That account cannot approve spending.",
+  ERC20InvalidReceiver: () => "That address cannot receive tokens.",
+  ERC20InvalidSender: () => "That account cannot send tokens.",
+  ERC20InvalidSpender: () => "That account cannot be allowed to spend tokens.",
+  ECDSAInvalidSignature: () => "The signature is not valid.",
+  ECDSAInvalidSignatureLength: () => "The signature is not valid.",
+  ECDSAInvalidSignatureS: () => "The signature is not valid.",
+  InvalidAccountNonce: () => "The spending permission was already used. Sign a new one.",
 };
+
+/** Errors of the market and of the tokens it calls: a token's revert bubbles up through a purchase. */
+const knownErrors: Abi = [...superdistMarketAbi, ...demoTokenAbi].filter((item) => item.type === "error");
+
+function decodeRevert(reverted: ContractFunctionRevertedError) {
+  if (reverted.data) return reverted.data;
+  if (!reverted.raw || reverted.raw === "0x") return undefined;
+  try {
+    return decodeErrorResult({ abi: knownErrors, data: reverted.raw });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Refusals of the verifier service, by its stable error code. */
+export const verifierWords: Record<string, string> = {
+  NOT_OWNER: "The verifier sees another owner of this license, so it will not re-key the copy for you.",
+  TOKEN_OF_OTHER_CONTENT: "That license is for another content than this copy.",
+  TOKEN_NOT_FOUND: "That license does not exist (yet). If you just bought it, try again in a moment.",
+  CONTENT_NOT_FOUND: "The content of this copy is not on this market.",
+  DEADLINE_EXPIRED: "Your signature expired before the verifier saw it. Try again.",
+  DEADLINE_TOO_FAR: "The signature's deadline is too far ahead; check your computer's clock.",
+  RATE_LIMITED: "Too many re-keys just now. Wait a minute and try again.",
+  NO_VERIFIER_STANZA: "This copy has no verifier key, so no verifier can re-key it.",
+  MAC_MISMATCH: "This copy's header was altered, so the verifier refuses it. Get another copy.",
+  KEY_COMMITMENT_MISMATCH: "This copy's key does not belong to the content it names. It is not genuine.",
+  MALFORMED_HEADER: "This copy's header is damaged.",
+  TOO_MANY_STANZAS: "This copy's header is damaged.",
+  HEADER_TOO_LARGE: "This copy's header is too large.",
+  LINEAGE_CHAIN_MISMATCH: "This copy belongs to a market on another network.",
+  LINEAGE_MARKET_MISMATCH: "This copy belongs to another market.",
+  INVALID_RECIPIENT: "This browser's key was refused by the verifier.",
+  CHAIN_ERROR: "The verifier could not read the chain. Try again in a moment.",
+  CHAIN_UNAVAILABLE: "The verifier could not read the chain. Try again in a moment.",
+  NETWORK_ERROR: "The verifier cannot be reached right now. Try again later.",
+  INVALID_RESPONSE: "The verifier gave an answer this app does not understand.",
+};
+
+/** Problems with a package file, by the format's stable error code. */
+export const packageWords: Record<string, string> = {
+  NOT_AGE: "This is not a superdist package.",
+  HEADER_TRUNCATED: "The file ends inside its header: it is incomplete.",
+  HEADER_MALFORMED: "The package header is damaged.",
+  HEADER_TOO_LARGE: "The package header is too large to be genuine.",
+  TOO_MANY_STANZAS: "The package header is too large to be genuine.",
+  LINEAGE_MISSING: "This age file carries no lineage, so it is not a superdist package.",
+  LINEAGE_DUPLICATE: "This package names two lineages; it was tampered with.",
+  LINEAGE_MALFORMED: "The package's lineage is damaged.",
+  MAC_MISMATCH: "The package header was altered after it was written. Do not trust this copy.",
+  NO_MATCHING_IDENTITY: "This copy is not keyed to this browser.",
+  PAYLOAD_TRUNCATED: "The file is incomplete: it ends before the content does.",
+  PAYLOAD_CORRUPT: "The file is damaged: part of the content does not check out.",
+  TRAILING_DATA: "Extra bytes follow the content: the file was altered.",
+  REKEY_CONTENT_MISMATCH: "The new header is for another content.",
+  WORKER_ERROR: "Decryption stopped unexpectedly in this browser.",
+};
+
+function codedError(error: unknown): { name: string; code: string; message: string } | undefined {
+  if (!(error instanceof Error) || !("code" in error) || typeof error.code !== "string") return undefined;
+  return { name: error.name, code: error.code, message: error.message };
+}
 
 function isBaseError(error: unknown): error is BaseError {
   return error instanceof BaseError;
@@ -85,6 +169,13 @@ function rpcCode(error: unknown): number | undefined {
 /** Turns whatever a wallet, node or contract threw into words, following viem's error chain to its cause. */
 export function describeError(error: unknown, options: DescribeOptions = {}): ErrorDescription {
   const format = options.formatAmount ?? ((value: bigint) => value.toString());
+  const coded = codedError(error);
+  if (coded?.name === "VerifierError") {
+    return { code: `verifier:${coded.code}`, message: verifierWords[coded.code] ?? coded.message };
+  }
+  if (coded && (coded.name === "PackageError" || coded.name === "PackageWorkerError")) {
+    return { code: `package:${coded.code}`, message: packageWords[coded.code] ?? coded.message };
+  }
   if (!isBaseError(error)) {
     if (rpcCode(error) === 4001)
       return { code: "rejected", message: "You rejected the request in your wallet." };
@@ -102,12 +193,12 @@ export function describeError(error: unknown, options: DescribeOptions = {}): Er
   }
   const reverted = error.walk((cause) => cause instanceof ContractFunctionRevertedError);
   if (reverted instanceof ContractFunctionRevertedError) {
-    const errorName = reverted.data?.errorName;
-    if (errorName !== undefined) {
-      const words = revertWords[errorName];
+    const decoded = decodeRevert(reverted);
+    if (decoded !== undefined && decoded.errorName !== "Error" && decoded.errorName !== "Panic") {
+      const words = revertWords[decoded.errorName];
       return {
-        code: `revert:${errorName}`,
-        message: words ? words(reverted.data?.args ?? [], format) : `The contract refused: ${errorName}.`,
+        code: `revert:${decoded.errorName}`,
+        message: words ? words(decoded.args ?? [], format) : `The contract refused: ${decoded.errorName}.`,
       };
     }
     if (reverted.reason) return { code: "revert", message: `The contract refused: ${reverted.reason}.` };

@@ -1,17 +1,144 @@
 "use client";
 
-import { LoadingCards } from "../components/EmptyState.tsx";
+import { ETH, getLineage } from "@superdist/contracts";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import type { Address } from "viem";
+import { BuyPanel } from "../components/BuyPanel.tsx";
+import { Cover } from "../components/ContentCard.tsx";
+import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket } from "../components/Gates.tsx";
+import { type CatalogEntry, useCatalogEntry, useMarket } from "../hooks/useMarket.ts";
+import { formatBps, formatSize, shortAddress } from "../lib/format.ts";
+import { describeError } from "../lib/txErrors.ts";
 
-export function ContentPageView({ contentId }: { contentId: string; referrerTokenId: string | null }) {
+/** The referrer named in the link, checked against the chain: a license of this very content. */
+function useReferrer(contentId: bigint, tokenId: bigint) {
+  const { client, market, chainId } = useMarket();
+  return useQuery({
+    queryKey: ["referrer", chainId, market, contentId.toString(), tokenId.toString()],
+    enabled: market !== null && tokenId !== 0n,
+    queryFn: async () => {
+      try {
+        const { license } = await getLineage(client, { market: market as Address, tokenId });
+        return license.contentId === contentId
+          ? { valid: true as const, owner: license.owner }
+          : { valid: false as const };
+      } catch {
+        return { valid: false as const };
+      }
+    },
+  });
+}
+
+function Referrer({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }) {
+  const referrer = useReferrer(contentId, tokenId);
+  if (tokenId === 0n) {
+    return (
+      <p className="muted">No referrer: the whole price goes to the publisher (minus the protocol fee).</p>
+    );
+  }
+  if (referrer.isPending) return <p className="muted">Checking the referrer…</p>;
+  if (!referrer.data?.valid) {
+    return (
+      <p className="notice" role="alert">
+        License #{tokenId.toString()} is not a license of this content, so it cannot refer you.{" "}
+        <Link href={`/content/${contentId}`}>Buy without a referrer</Link>.
+      </p>
+    );
+  }
   return (
-    <>
-      <div className="page-head">
-        <h1>Content #{contentId}</h1>
-      </div>
-      <RequireMarket>
-        <LoadingCards count={1} label="Loading the content" />
-      </RequireMarket>
-    </>
+    <p className="notice" data-testid="referrer">
+      Referred by license <strong>#{tokenId.toString()}</strong>, held by{" "}
+      <code title={referrer.data.owner}>{shortAddress(referrer.data.owner)}</code>. Buying here pays them and
+      whoever referred them.
+    </p>
   );
+}
+
+function ContentDetails({ entry, referrerTokenId }: { entry: CatalogEntry; referrerTokenId: bigint }) {
+  const referrer = useReferrer(entry.contentId, referrerTokenId);
+  const { content, metadata } = entry;
+  const validReferrer = referrerTokenId !== 0n && referrer.data?.valid ? referrerTokenId : 0n;
+  return (
+    <div className="two-columns">
+      <div>
+        <Cover entry={entry} className="cover detail-cover" />
+        <h1 data-testid="content-title">{content.title || `Content #${entry.contentId}`}</h1>
+        {metadata.description ? <p className="description">{metadata.description}</p> : null}
+        <dl className="facts">
+          <dt>Publisher</dt>
+          <dd>
+            <code title={content.publisher}>{shortAddress(content.publisher)}</code>
+          </dd>
+          <dt>Currency</dt>
+          <dd>
+            {content.currency === ETH
+              ? "ETH"
+              : `${entry.currency.symbol} (${shortAddress(content.currency)})`}
+          </dd>
+          <dt>Referral rewards</dt>
+          <dd>
+            {content.rewardBps.length === 0
+              ? "none"
+              : content.rewardBps.map((bps, index) => `level ${index + 1}: ${formatBps(bps)}`).join(", ")}
+          </dd>
+          <dt>Licenses sold</dt>
+          <dd data-testid="sold">{entry.sold}</dd>
+          <dt>Licenses</dt>
+          <dd>{content.transferable ? "can be transferred" : "cannot be transferred"}</dd>
+          {metadata.fileName ? (
+            <>
+              <dt>File</dt>
+              <dd>
+                {metadata.fileName}
+                {metadata.size !== undefined ? ` · ${formatSize(metadata.size)}` : ""}
+                {metadata.mediaType ? ` · ${metadata.mediaType}` : ""}
+              </dd>
+            </>
+          ) : null}
+        </dl>
+      </div>
+      <div>
+        <Referrer contentId={entry.contentId} tokenId={referrerTokenId} />
+        {referrerTokenId === 0n || referrer.data ? (
+          <BuyPanel entry={entry} referrerTokenId={validReferrer} />
+        ) : null}
+        <p className="muted">
+          Already have a copy? <Link href="/open">Open it</Link> to read it or to buy through it.
+        </p>
+      </div>
+    </div>
+  );
+}
+
+export function ContentPageView({
+  contentId,
+  referrerTokenId,
+}: {
+  contentId: string;
+  referrerTokenId: string | null;
+}) {
+  return (
+    <RequireMarket>
+      <ContentLoader contentId={BigInt(contentId)} referrerTokenId={BigInt(referrerTokenId ?? 0)} />
+    </RequireMarket>
+  );
+}
+
+function ContentLoader({ contentId, referrerTokenId }: { contentId: bigint; referrerTokenId: bigint }) {
+  const entry = useCatalogEntry(contentId);
+  if (entry.isPending) return <LoadingCards count={1} label="Loading the content" />;
+  if (entry.isError) {
+    const { code, message } = describeError(entry.error);
+    return (
+      <EmptyState
+        title={code === "revert:ContentNotFound" ? "No such content" : "The content could not be read"}
+      >
+        <p>{message}</p>
+        <Link href="/">Back to the catalog</Link>
+      </EmptyState>
+    );
+  }
+  return <ContentDetails entry={entry.data} referrerTokenId={referrerTokenId} />;
 }

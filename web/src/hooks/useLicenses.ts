@@ -1,0 +1,21 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { Address } from "viem";
+import { useConnection } from "wagmi";
+import { ownedLicenses } from "../lib/licenses.ts";
+import { useMarket } from "./useMarket.ts";
+
+/** The connected account's licenses, newest first. */
+export function useMyLicenses() {
+  const { client, market, chainId, fromBlock } = useMarket();
+  const { address } = useConnection();
+  return useQuery({
+    queryKey: ["licenses", chainId, market, address],
+    enabled: market !== null && address !== undefined,
+    queryFn: async () =>
+      (await ownedLicenses(client, market as Address, address as Address, fromBlock)).sort((a, b) =>
+        a.tokenId < b.tokenId ? 1 : -1,
+      ),
+  });
+}
