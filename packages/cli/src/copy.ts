@@ -1,6 +1,7 @@
 import { basename, dirname, extname, join } from "node:path";
 import { type Currency, getContent, getCurrency, getLineage } from "@superdist/contracts";
-import { type PackageHeader, readHeaderFromFile } from "@superdist/package";
+import type { PackageHeader } from "@superdist/package";
+import { readHeaderFromFile } from "@superdist/package/node";
 import { rekeyDeadline, rekeyTypedData, requestRekey } from "@superdist/verifier/client";
 import type { Address } from "viem";
 import type { Context } from "./config.ts";

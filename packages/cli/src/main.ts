@@ -2,14 +2,6 @@ import { parseArgs } from "node:util";
 import { isPackageError } from "@superdist/package";
 import { VerifierError } from "@superdist/verifier/client";
 import { BaseError, ContractFunctionRevertedError } from "viem";
-import { buy } from "./commands/buy.ts";
-import { claim } from "./commands/claim.ts";
-import { inspect } from "./commands/inspect.ts";
-import { keygen } from "./commands/keygen.ts";
-import { open } from "./commands/open.ts";
-import { publish } from "./commands/publish.ts";
-import { rekey } from "./commands/rekey.ts";
-import { rewards } from "./commands/rewards.ts";
 import { CliError, ExitCode } from "./errors.ts";
 import { toJson } from "./output.ts";
 
@@ -70,15 +62,18 @@ export type ParsedOptions = ReturnType<
   typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
 >["values"];
 
-const COMMANDS: Record<string, (positionals: string[], options: ParsedOptions) => Promise<number>> = {
-  keygen,
-  publish,
-  inspect,
-  open,
-  buy,
-  rekey,
-  rewards,
-  claim,
+type Command = (positionals: string[], options: ParsedOptions) => Promise<number>;
+
+// Each command loads only what it uses, so that `superdist` starts quickly.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  keygen: async () => (await import("./commands/keygen.ts")).keygen,
+  publish: async () => (await import("./commands/publish.ts")).publish,
+  inspect: async () => (await import("./commands/inspect.ts")).inspect,
+  open: async () => (await import("./commands/open.ts")).open,
+  buy: async () => (await import("./commands/buy.ts")).buy,
+  rekey: async () => (await import("./commands/rekey.ts")).rekey,
+  rewards: async () => (await import("./commands/rewards.ts")).rewards,
+  claim: async () => (await import("./commands/claim.ts")).claim,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -91,9 +86,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return name || values.help ? ExitCode.ok : ExitCode.usage;
     }
-    const command = COMMANDS[name];
-    if (!command) throw new CliError("USAGE", `Unknown command "${name}"; see \`superdist --help\`.`);
-    return await command(rest, values);
+    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!load) throw new CliError("USAGE", `Unknown command "${name}"; see \`superdist --help\`.`);
+    return await (await load())(rest, values);
   } catch (error) {
     const { code, message, exitCode } = describe(error);
     if (json) process.stdout.write(`${toJson({ error: { code, message } })}\n`);

@@ -1,5 +1,5 @@
 /** A progress bar on stderr: redrawn in place on a terminal, a few plain lines otherwise, nothing with --json. */
-export type Progress = { update(done: number, total: number): void; finish(): void };
+export type Progress = { update(done: number, total: number | undefined): void; finish(): void };
 
 const WIDTH = 30;
 
@@ -9,13 +9,13 @@ export function progressBar(label: string, enabled: boolean): Progress {
   const started = performance.now();
   let lastDraw = 0;
   let lastQuarter = -1;
-  let last = { done: 0, total: 0 };
+  let last: { done: number; total: number | undefined } = { done: 0, total: undefined };
   const draw = (final: boolean) => {
     const { done, total } = last;
-    const ratio = total > 0 ? Math.min(1, done / total) : 1;
+    const ratio = total ? Math.min(1, done / total) : final ? 1 : 0;
     const seconds = (performance.now() - started) / 1000;
     const rate = seconds > 0 ? done / 1_048_576 / seconds : 0;
-    const text = `${label} ${bar(ratio)} ${(ratio * 100).toFixed(0).padStart(3)}% ${mib(done)}/${mib(total)} MiB ${rate.toFixed(1)} MiB/s`;
+    const text = `${label} ${bar(ratio)} ${(ratio * 100).toFixed(0).padStart(3)}% ${mib(done)}/${total === undefined ? "?" : mib(total)} MiB ${rate.toFixed(1)} MiB/s`;
     if (stream.isTTY) stream.write(`\r${text}${final ? "\n" : ""}`);
     else {
       const quarter = Math.floor(ratio * 4);

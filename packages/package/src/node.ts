@@ -83,6 +83,8 @@ export async function readHeaderFromFile(path: string): Promise<PackageHeader> {
 }
 
 export type EncryptFileOptions = {
+  /** The 16-byte file key; fresh and random unless given. */
+  fileKey?: Uint8Array;
   holderRecipients: string[];
   verifierRecipient: string;
   lineage: Lineage;
@@ -95,7 +97,7 @@ export type EncryptFileReturnType = {
   packageSize: number;
 };
 
-/** Encrypts the file at `inPath` into a new package at `outPath`, under a fresh file key. */
+/** Encrypts the file at `inPath` into a new package at `outPath`, under a fresh file key unless one is given. */
 export async function encryptFile(
   inPath: string,
   outPath: string,

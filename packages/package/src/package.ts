@@ -59,6 +59,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 export type EncryptPackageParameters = {
+  /** The 16-byte file key; fresh and random unless given (a publisher commits to it on chain first). */
+  fileKey?: Uint8Array;
   holderRecipients: string[];
   verifierRecipient: string;
   lineage: Lineage;
@@ -77,12 +79,12 @@ export type EncryptPackageReturnType = {
   packageSize: number | undefined;
 };
 
-/** Encrypts a plaintext stream into a new package under a fresh random file key. */
+/** Encrypts a plaintext stream into a new package, under a fresh random file key unless one is given. */
 export async function encryptPackage(
   plaintext: ReadableStream<Uint8Array>,
   p: EncryptPackageParameters,
 ): Promise<EncryptPackageReturnType> {
-  const fileKey = crypto.getRandomValues(new Uint8Array(16));
+  const fileKey = p.fileKey ?? crypto.getRandomValues(new Uint8Array(16));
   const headerBytes = await writeHeader({
     fileKey,
     holderRecipients: p.holderRecipients,

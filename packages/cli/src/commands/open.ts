@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
-import { decryptFile, unwrapFileKey } from "@superdist/package";
+import { unwrapFileKey } from "@superdist/package";
+import { decryptFile } from "@superdist/package/node";
 import { loadContext } from "../config.ts";
 import { plaintextName, readCopy } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";

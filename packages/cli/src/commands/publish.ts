@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { rename, rm, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { ETH, getCurrency, superdistMarketAbi } from "@superdist/contracts";
-import { encryptFile, keyCommitment, type Lineage, rekeyFile, writeHeader } from "@superdist/package";
+import { keyCommitment, type Lineage } from "@superdist/package";
+import { encryptFile } from "@superdist/package/node";
 import { getVerifierRecipient } from "@superdist/verifier/client";
 import { type Address, isAddress, parseEventLogs, parseUnits } from "viem";
 import { loadContext } from "../config.ts";
@@ -47,8 +48,8 @@ export async function publish(positionals: string[], options: ParsedOptions): Pr
   }
   const verifierRecipient = await getVerifierRecipient({ verifierUrls: ctx.verifierUrls });
 
-  // Encrypt first: it is the long step, and a failure then costs no transaction. The content id is predicted
-  // and the header rewritten in the rare case another publication took it meanwhile.
+  // Encrypt first: it is the long step, and a failure then costs no transaction. The content id is predicted;
+  // in the rare case another publication takes it meanwhile, the file is encrypted again under the same key.
   const fileKey = new Uint8Array(randomBytes(16));
   const market = ctx.deployment.market;
   const lineageFor = (contentId: bigint): Lineage => ({
@@ -63,29 +64,24 @@ export async function publish(positionals: string[], options: ParsedOptions): Pr
       abi: superdistMarketAbi,
       functionName: "contentCount",
     })) + 1n;
-  const progress = progressBar("encrypting", !ctx.json);
   const staged = `${output}.${process.pid}.staged`;
-  let contentId: bigint;
-  let hash: `0x${string}`;
-  try {
+  const encrypt = async (contentId: bigint) => {
+    const progress = progressBar("encrypting", !ctx.json);
     await encryptFile(
       input,
       staged,
-      { fileKey, holderRecipients: [recipient], verifierRecipient, lineage: lineageFor(predicted) },
-      (done, total) => progress.update(done, total),
+      { fileKey, holderRecipients: [recipient], verifierRecipient, lineage: lineageFor(contentId) },
+      (done) => progress.update(done, inputStat.size),
     );
     progress.finish();
+  };
+  let contentId: bigint;
+  let hash: `0x${string}`;
+  try {
+    await encrypt(predicted);
     ({ contentId, hash } = await register());
-    if (contentId === predicted) await rename(staged, output);
-    else {
-      const header = await writeHeader({
-        fileKey,
-        holderRecipients: [recipient],
-        verifierRecipient,
-        lineage: lineageFor(contentId),
-      });
-      await rekeyFile(staged, output, header);
-    }
+    if (contentId !== predicted) await encrypt(contentId);
+    await rename(staged, output);
   } finally {
     await rm(staged, { force: true });
   }

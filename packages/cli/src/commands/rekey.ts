@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { superdistMarketAbi } from "@superdist/contracts";
-import { rekeyFile } from "@superdist/package";
+import { rekeyFile } from "@superdist/package/node";
 import type { Address } from "viem";
 import { getContractEvents, readContract } from "viem/actions";
 import { type Context, loadContext } from "../config.ts";
