@@ -261,7 +261,7 @@ export async function writeHeader(p: WriteHeaderParameters): Promise<Uint8Array>
   }
   const lineage = { type: LINEAGE_STANZA, args: lineageArgs(p.lineage), body: new Uint8Array(0) };
   const keys = [...p.holderRecipients, p.verifierRecipient].map(parseX25519Recipient);
-  const stanzas = [...keys.map((key) => wrapX25519(p.fileKey, key)), lineage];
+  const stanzas = [...(await Promise.all(keys.map((key) => wrapX25519(p.fileKey, key)))), lineage];
   const headerNoMac = encodeHeaderNoMac(stanzas);
   const macLine = encoder.encode(` ${base64nopad.encode(headerMac(p.fileKey, headerNoMac))}\n`);
   const bytes = new Uint8Array(headerNoMac.length + macLine.length);

@@ -1,5 +1,4 @@
 import { chacha20poly1305 } from "@noble/ciphers/chacha.js";
-import { x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base64nopad, bech32 } from "@scure/base";
@@ -29,16 +28,35 @@ export function parseX25519Recipient(recipient: string): Uint8Array {
   });
 }
 
-export function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): Stanza {
-  const ephemeral = x25519.utils.randomSecretKey();
-  const share = x25519.getPublicKey(ephemeral);
+/**
+ * WebCrypto's X25519 (Node 22, current browsers; the same the browser identity is kept in) does the
+ * scalar multiplications: native speed, and no key material in JavaScript memory beyond the shared secret.
+ */
+export async function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): Promise<Stanza> {
+  let share: Uint8Array;
   let secret: Uint8Array;
   try {
-    secret = x25519.getSharedSecret(ephemeral, recipient);
+    const ephemeral = (await crypto.subtle.generateKey({ name: "X25519" }, true, [
+      "deriveBits",
+    ])) as CryptoKeyPair;
+    share = new Uint8Array(await crypto.subtle.exportKey("raw", ephemeral.publicKey));
+    const peer = await crypto.subtle.importKey(
+      "raw",
+      recipient as Uint8Array<ArrayBuffer>,
+      { name: "X25519" },
+      false,
+      [],
+    );
+    secret = new Uint8Array(
+      await crypto.subtle.deriveBits({ name: "X25519", public: peer }, ephemeral.privateKey, 256),
+    );
   } catch (cause) {
-    throw new PackageError("INVALID_RECIPIENT", "The recipient is a low-order point.", { cause });
+    throw new PackageError("INVALID_RECIPIENT", "Cannot wrap the file key to this recipient.", {
+      details: "X25519 key agreement failed (a low-order recipient, or no X25519 in this WebCrypto)",
+      cause,
+    });
   }
-  // The age spec requires rejecting an all-zero shared secret; noble already throws, this keeps it explicit.
+  // The age spec requires rejecting an all-zero shared secret.
   if (secret.every((b) => b === 0)) {
     throw new PackageError("INVALID_RECIPIENT", "The recipient is a low-order point.");
   }
