@@ -3,12 +3,12 @@
  * profile (so their own IndexedDB identity) and their own injected wallet.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { buildWeb } from "../../scripts/build-web.ts";
 import { freePort, ROOT } from "../helpers/localChain.ts";
 import { installTestWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
 
@@ -26,68 +26,6 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
   "--disable-features=WebRtcHideLocalIpsWithMdns",
 ];
-
-/** Sources whose change must rebuild the app: the app itself and the workspace packages it bundles. */
-async function sourceFiles(): Promise<string[]> {
-  const skip = new Set(["node_modules", ".next", "next-env.d.ts"]);
-  const files: string[] = [join(ROOT, "package-lock.json")];
-  async function walk(dir: string): Promise<void> {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      if (skip.has(entry.name) || entry.name.endsWith(".tsbuildinfo")) continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else files.push(path);
-    }
-  }
-  await walk(WEB);
-  for (const pkg of await readdir(join(ROOT, "packages"))) {
-    const dir = join(ROOT, "packages", pkg);
-    if (!(await stat(join(dir, "package.json")).catch(() => null))) continue;
-    files.push(join(dir, "package.json"));
-    if (await stat(join(dir, "src")).catch(() => null)) await walk(join(dir, "src"));
-  }
-  return files.sort();
-}
-
-async function sourceHash(): Promise<string> {
-  const hash = createHash("sha256");
-  for (const file of await sourceFiles()) {
-    hash.update(relative(ROOT, file));
-    hash.update(await readFile(file));
-  }
-  return hash.digest("hex");
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output = (output + chunk).slice(-20_000);
-    });
-    child.stderr.on("data", (chunk) => {
-      output = (output + chunk).slice(-20_000);
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${args.join(" ")} failed:\n${output}`)),
-    );
-  });
-}
-
-let built: Promise<void> | undefined;
-
-/** `next build`, skipped when a build of exactly these sources is already there. */
-export function buildWeb(): Promise<void> {
-  built ??= (async () => {
-    const stamp = join(WEB, ".next", "source-hash");
-    const hash = await sourceHash();
-    if ((await readFile(stamp, "utf8").catch(() => "")) === hash) return;
-    await run(process.execPath, [NEXT, "build"], WEB, { ...process.env, NEXT_TELEMETRY_DISABLED: "1" });
-    await writeFile(stamp, hash);
-  })();
-  return built;
-}
 
 export type WebServer = { url: string; stop(): Promise<void> };
 
@@ -169,5 +107,7 @@ export async function openUser(wallet?: TestWalletOptions): Promise<User> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
+  // A full-page shot of a scrolled page draws the sticky header where the viewport was.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }

@@ -50,8 +50,8 @@ export type TestWallet = {
   address: Address;
   /** Every method the pages asked for, in order. */
   readonly requests: string[];
-  /** The next prompt is refused with EIP-1193 code 4001. */
-  rejectNext(): void;
+  /** The next prompt (or the next request of `method`) is refused with EIP-1193 code 4001, as a user would. */
+  rejectNext(method?: string): void;
   /** Moves the wallet to another chain, as a user would in the wallet, and tells the open pages. */
   setChain(chainId: number): Promise<void>;
   readonly chainId: number;
@@ -159,7 +159,7 @@ export async function installTestWallet(
   const requests: string[] = [];
   let walletChainId = options.walletChainId ?? options.chainId;
   let authorized = false;
-  let rejectNext = false;
+  let rejecting: string | boolean = false;
   const permissions = () => [
     {
       parentCapability: "eth_accounts",
@@ -170,8 +170,8 @@ export async function installTestWallet(
   async function handle(request: Request): Promise<Reply> {
     const { method, params } = request;
     requests.push(method);
-    if (PROMPTS.has(method) && rejectNext) {
-      rejectNext = false;
+    if (PROMPTS.has(method) && (rejecting === true || rejecting === method)) {
+      rejecting = false;
       return rpcError(4001, "User rejected the request.");
     }
     const needsAccount =
@@ -243,8 +243,8 @@ export async function installTestWallet(
     get chainId() {
       return walletChainId;
     },
-    rejectNext() {
-      rejectNext = true;
+    rejectNext(method?: string) {
+      rejecting = method ?? true;
     },
     async setChain(chainId: number) {
       knownChains.add(chainId);

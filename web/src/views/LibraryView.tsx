@@ -1,7 +1,198 @@
 "use client";
 
-import { EmptyState } from "../components/EmptyState.tsx";
+import { readHeaderFromBlob } from "@superdist/package";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import type { Address } from "viem";
+import { Cover } from "../components/ContentCard.tsx";
+import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
+import { TxStatus } from "../components/TxStatus.tsx";
+import { VerifierStatus } from "../components/VerifierStatus.tsx";
+import { useMyLicenses } from "../hooks/useLicenses.ts";
+import { type CatalogEntry, useCatalog, useMarket } from "../hooks/useMarket.ts";
+import { useRekey } from "../hooks/useRekey.ts";
+import { copyFileName, listCopies, type StoredCopy, saveBlob, storeCopy } from "../lib/copies.ts";
+import type { OwnedLicense } from "../lib/licenses.ts";
+import { describeError } from "../lib/txErrors.ts";
+
+function useStoredCopies() {
+  const { market, chainId } = useMarket();
+  return useQuery({
+    queryKey: ["copies", chainId, market],
+    enabled: market !== null,
+    // Other pages add copies without telling this query, so it reads the store afresh on every visit.
+    staleTime: 0,
+    queryFn: () => listCopies(chainId, market as Address),
+  });
+}
+
+function ShareLink({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }) {
+  const [origin, setOrigin] = useState("");
+  const [copied, setCopied] = useState(false);
+  useEffect(() => setOrigin(window.location.origin), []);
+  const link = `${origin}/content/${contentId}?ref=${tokenId}`;
+  return (
+    <div className="share">
+      <label className="share-label" htmlFor={`share-${tokenId}`}>
+        Share link (buyers through it pay you)
+      </label>
+      <div className="share-row">
+        <input
+          id={`share-${tokenId}`}
+          readOnly
+          value={link}
+          data-testid="share-link"
+          onFocus={(e) => e.target.select()}
+        />
+        <button
+          type="button"
+          className="button small"
+          onClick={async () => {
+            await navigator.clipboard.writeText(link).catch(() => undefined);
+            setCopied(true);
+          }}
+        >
+          {copied ? "Copied" : "Copy"}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function LicenseItem({
+  license,
+  entry,
+  copies,
+}: {
+  license: OwnedLicense;
+  entry: CatalogEntry | undefined;
+  copies: StoredCopy[];
+}) {
+  const { market, chainId } = useMarket();
+  const queryClient = useQueryClient();
+  const rekey = useRekey();
+  const [error, setError] = useState<string>();
+  const contentId = license.contentId.toString();
+  const tokenId = license.tokenId.toString();
+  const ofContent = copies.filter((copy) => copy.contentId === contentId);
+  const mine = ofContent.find((copy) => copy.holderTokenId === tokenId && copy.keyedHere);
+  const source = ofContent[0];
+  const title = entry?.content.title || `Content #${contentId}`;
+  const fileName = copyFileName(entry?.metadata.fileName ?? source?.fileName ?? title, license.tokenId);
+
+  async function rekeyHere() {
+    if (!source || !market) return;
+    setError(undefined);
+    try {
+      const header = await readHeaderFromBlob(source.blob);
+      const rekeyed = await rekey.rekey(source.blob, header, license.tokenId);
+      if (!rekeyed) return;
+      await storeCopy({
+        chainId,
+        market,
+        contentId,
+        holderTokenId: tokenId,
+        fileName,
+        blob: rekeyed,
+        keyedHere: true,
+      });
+      await queryClient.invalidateQueries({ queryKey: ["copies"] });
+    } catch (caught) {
+      setError(describeError(caught).message);
+    }
+  }
+
+  return (
+    <article className="card license" data-testid="license" data-token-id={tokenId}>
+      {entry ? <Cover entry={entry} /> : null}
+      <div className="card-body">
+        <h2 className="card-title">
+          <Link href={`/content/${contentId}`}>{title}</Link>
+        </h2>
+        <p className="meta">
+          License #{tokenId}
+          {license.parent !== 0n ? ` · bought through #${license.parent}` : " · bought without a referrer"}
+        </p>
+        {mine ? (
+          <p className="meta" data-testid="copy-status">
+            Your copy is in this browser.
+          </p>
+        ) : source ? (
+          <p className="meta" data-testid="copy-status">
+            This browser has a copy of license #{source.holderTokenId}; re-key it to yours.
+          </p>
+        ) : (
+          <p className="meta" data-testid="copy-status">
+            No copy in this browser. Get any copy (a friend's, the publisher's) and{" "}
+            <Link href="/open">open it</Link>.
+          </p>
+        )}
+        <div className="actions">
+          {mine ? (
+            <button
+              type="button"
+              className="button primary small"
+              onClick={() => saveBlob(mine.blob, fileName)}
+            >
+              Download my copy
+            </button>
+          ) : null}
+          {source && !mine ? (
+            <button type="button" className="button primary small" disabled={rekey.busy} onClick={rekeyHere}>
+              Re-key for this browser
+            </button>
+          ) : null}
+        </div>
+        <TxStatus state={rekey.signature} label="Re-key signature" />
+        <VerifierStatus state={rekey.verifier} />
+        {error ? (
+          <p className="notice danger" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <ShareLink contentId={license.contentId} tokenId={license.tokenId} />
+      </div>
+    </article>
+  );
+}
+
+function Library() {
+  const licenses = useMyLicenses();
+  const catalog = useCatalog();
+  const copies = useStoredCopies();
+  if (licenses.isPending || catalog.isPending) return <LoadingCards label="Loading your licenses" />;
+  if (licenses.isError) {
+    return (
+      <EmptyState title="Your licenses could not be read">
+        <p>{describeError(licenses.error).message}</p>
+      </EmptyState>
+    );
+  }
+  if (licenses.data.length === 0) {
+    return (
+      <EmptyState title="No licenses yet">
+        <p>
+          Licenses you buy appear here. <Link href="/">Browse the catalog</Link>.
+        </p>
+      </EmptyState>
+    );
+  }
+  const entries = new Map((catalog.data ?? []).map((entry) => [entry.contentId, entry]));
+  return (
+    <div className="card-grid" data-testid="library">
+      {licenses.data.map((license) => (
+        <LicenseItem
+          key={license.tokenId.toString()}
+          license={license}
+          entry={entries.get(license.contentId)}
+          copies={copies.data ?? []}
+        />
+      ))}
+    </div>
+  );
+}
 
 export function LibraryView() {
   return (
@@ -12,9 +203,7 @@ export function LibraryView() {
       </div>
       <RequireMarket>
         <RequireWallet reason="Connect the wallet that holds your licenses to see them here.">
-          <EmptyState title="No licenses yet">
-            <p>Licenses you buy appear here.</p>
-          </EmptyState>
+          <Library />
         </RequireWallet>
       </RequireMarket>
     </>

@@ -13,9 +13,10 @@ import { RequireMarket } from "../components/Gates.tsx";
 import { Preview } from "../components/Preview.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
+import { VerifierStatus } from "../components/VerifierStatus.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
 import { type CatalogEntry, useCatalogEntry, useMarket } from "../hooks/useMarket.ts";
-import { useRekey, type VerifierState } from "../hooks/useRekey.ts";
+import { useRekey } from "../hooks/useRekey.ts";
 import { copyFileName, plaintextFileName, saveBlob, storeCopy } from "../lib/copies.ts";
 import { formatSize, shortAddress } from "../lib/format.ts";
 import { browserIdentity } from "../lib/identity.ts";
@@ -31,33 +32,6 @@ type Phase =
   | { step: "decrypting"; done: number; total: number | undefined }
   | { step: "locked" }
   | { step: "opened"; plaintext: Blob };
-
-export function VerifierStatus({ state }: { state: VerifierState }) {
-  if (state.stage === "idle") return null;
-  if (state.stage === "failed") {
-    return (
-      <div className="tx-status error" role="alert" data-testid="verifier-status" data-stage="failed">
-        <p>
-          <strong>Re-key: </strong>
-          {state.error.message}
-        </p>
-      </div>
-    );
-  }
-  return (
-    <div
-      className={`tx-status ${state.stage === "done" ? "success" : "progress"}`}
-      role="status"
-      data-testid="verifier-status"
-      data-stage={state.stage}
-    >
-      <p>
-        <strong>Re-key: </strong>
-        {state.stage === "asking" ? "Asking the verifier for a copy keyed to this browser…" : "Done."}
-      </p>
-    </div>
-  );
-}
 
 /** Who holds the copy: the owner of its license, or the publisher for the publisher's own copy. */
 function useHolder(header: PackageHeader | undefined, entry: CatalogEntry | undefined) {
@@ -191,6 +165,7 @@ function Opener() {
         blob: rekeyed,
         keyedHere: true,
       });
+      setCopy({ blob: rekeyed, name: fileName, header: await readHeaderFromBlob(rekeyed) });
       setMine({ blob: rekeyed, tokenId });
       await decrypt(rekeyed);
     } catch (error) {
