@@ -11,6 +11,7 @@ import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { ChainReader, chainRetryAfterSeconds } from "./chain.ts";
 import { type ResolvedVerifierConfig, resolveConfig, type VerifierConfig } from "./config.ts";
 import { VerifierError } from "./errors.ts";
+import { importIdentityKey } from "./identity.ts";
 import { VerifierMetrics } from "./metrics.ts";
 import { RateLimiter } from "./rateLimit.ts";
 import { type RekeyContext, rateLimited, rekey } from "./rekey.ts";
@@ -63,7 +64,7 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     chain,
     chainId: resolved.chainId,
     market: resolved.market,
-    identities: resolved.identities,
+    identities: await Promise.all(resolved.identities.map(importIdentityKey)),
     recipient,
     limits: resolved.limits,
     perToken,

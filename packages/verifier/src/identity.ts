@@ -1,5 +1,6 @@
 import { chmod, mkdir, open, readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
+import { bech32 } from "@scure/base";
 import { generateX25519Identity, identityToRecipient } from "@superdist/package";
 import { VerifierConfigError } from "./config.ts";
 
@@ -92,4 +93,27 @@ async function generateIdentityFile(file: string): Promise<VerifierIdentity> {
   }
   await chmod(file, 0o600);
   return { identities: [identity], recipient };
+}
+
+// PKCS #8 wrapping of a raw X25519 private key (RFC 8410): WebCrypto imports X25519 private keys only this way.
+const pkcs8Prefix = [
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20,
+];
+
+/**
+ * Imports an age X25519 identity once as a non-extractable WebCrypto key: unwrapping then skips decoding and
+ * importing the secret on every request, and the process holds it where JavaScript cannot read it back.
+ */
+export async function importIdentityKey(identity: string): Promise<CryptoKey> {
+  const { prefix, bytes } = bech32.decodeToBytes(identity);
+  if (prefix.toUpperCase() !== "AGE-SECRET-KEY-" || bytes.length !== 32) {
+    throw new VerifierConfigError("The verifier identity is not an X25519 age identity.");
+  }
+  const pkcs8 = new Uint8Array([...pkcs8Prefix, ...bytes]);
+  bytes.fill(0);
+  try {
+    return await crypto.subtle.importKey("pkcs8", pkcs8, { name: "X25519" }, false, ["deriveBits"]);
+  } finally {
+    pkcs8.fill(0);
+  }
 }

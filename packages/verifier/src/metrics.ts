@@ -66,6 +66,12 @@ export class VerifierMetrics {
         `superdist_verifier_request_duration_seconds_count{route="${route}"} ${histogram.count}`,
       );
     }
+    const cpu = process.cpuUsage();
+    lines.push(
+      "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.",
+      "# TYPE process_cpu_seconds_total counter",
+      `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
+    );
     return `${lines.join("\n")}\n`;
   }
 }

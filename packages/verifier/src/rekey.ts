@@ -5,7 +5,6 @@ import {
   parseHeader,
   rekeyHeader,
   unwrapFileKey,
-  verifyHeaderMac,
 } from "@superdist/package";
 import type { Address, Hex } from "viem";
 import type { ChainReader } from "./chain.ts";
@@ -36,8 +35,8 @@ export type RekeyContext = {
   chain: ChainReader;
   chainId: number;
   market: Address;
-  /** Current identity first; its recipient is written into new headers. */
-  identities: readonly string[];
+  /** Current identity first (age strings or imported X25519 keys); its recipient goes into new headers. */
+  identities: readonly (string | CryptoKey)[];
   recipient: string;
   limits: Pick<VerifierLimits, "maxHeaderBytes" | "maxStanzas">;
   /** Successful re-keys per token; checked before any chain read, charged only once the owner is proven. */
@@ -78,8 +77,8 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
   if (tokenLimit && !tokenLimit.allowed)
     throw rateLimited(tokenLimit.retryAfterSeconds, "this license token");
 
+  // Unwrapping checks the header MAC with the key it finds (MAC_MISMATCH), and re-keying checks it again.
   const fileKey = await unwrap(header, context.identities);
-  await checkMac(header, fileKey);
 
   const block = await context.chain.readBlock();
   // Both reads go out together; the content's answer is judged first so that the refusal code is stable.
@@ -115,6 +114,7 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
     });
   } catch (error) {
     if (error instanceof PackageError && error.code === "INVALID_RECIPIENT") throw invalidRecipient();
+    if (error instanceof PackageError && error.code === "MAC_MISMATCH") throw macMismatch();
     throw error;
   }
   const charged = context.perToken?.take(tokenKey);
@@ -174,7 +174,10 @@ async function parse(bytes: Uint8Array, maxStanzas: number): Promise<PackageHead
   return header;
 }
 
-async function unwrap(header: PackageHeader, identities: readonly string[]): Promise<Uint8Array> {
+async function unwrap(
+  header: PackageHeader,
+  identities: readonly (string | CryptoKey)[],
+): Promise<Uint8Array> {
   let fileKey: Uint8Array | null;
   try {
     fileKey = await unwrapFileKey(header, [...identities]);
@@ -188,15 +191,6 @@ async function unwrap(header: PackageHeader, identities: readonly string[]): Pro
     throw new VerifierError("NO_VERIFIER_STANZA", "The header has no stanza this verifier can open.");
   }
   return fileKey;
-}
-
-async function checkMac(header: PackageHeader, fileKey: Uint8Array): Promise<void> {
-  try {
-    await verifyHeaderMac(header, fileKey);
-  } catch (error) {
-    if (error instanceof PackageError && error.code === "MAC_MISMATCH") throw macMismatch();
-    throw new VerifierError("MALFORMED_HEADER", "The header's MAC could not be checked.", { cause: error });
-  }
 }
 
 function macMismatch(): VerifierError {
