@@ -43,14 +43,13 @@ export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Ports {
 export async function assertPortsFree(ports: Ports): Promise<void> {
   for (const [name, port] of Object.entries(ports) as [PortName, number][]) {
     const server = createServer();
-    server.listen(port, "127.0.0.1");
-    const result = await Promise.race([
-      once(server, "listening").then(() => "free" as const),
-      once(server, "error").then(() => "taken" as const),
-    ]);
-    if (result === "free") {
-      server.close();
-      await once(server, "close");
-    } else throw new PortInUseError(name, port);
+    const free = await new Promise<boolean>((resolve) => {
+      server.once("listening", () => resolve(true));
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1");
+    });
+    if (!free) throw new PortInUseError(name, port);
+    server.close();
+    await once(server, "close");
   }
 }

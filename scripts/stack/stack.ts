@@ -3,12 +3,13 @@
  * WebSocket tracker and the dApp (production build), plus a seeded demo catalog. `npm start` runs it; the stack
  * test starts and stops it the same way.
  */
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { loadIdentity } from "@superdist/verifier";
 import type { Address, Hex } from "viem";
 import { createPublicClient, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { buildWeb } from "../build-web.ts";
 import { assertPortsFree, type Ports, portsFromEnv } from "./ports.ts";
 import { httpOk, runCommand, type Service, startService, waitUntil } from "./processes.ts";
 import { type SeedResult, seedDemo } from "./seed.ts";
@@ -122,7 +123,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitUntil(tracker, () => httpOk(`http://127.0.0.1:${ports.tracker}/stats.json`), 30_000);
     log(`verifier at ${urls.verifier}, tracker at ${urls.tracker}`);
 
-    await buildDapp(root, log);
+    log("dApp: production build (made once, and again only when its sources change)…");
+    await buildWeb();
     const next = join(root, "node_modules/next/dist/bin/next");
     const dapp = startService("dApp", node, [next, "start", "-H", "127.0.0.1", "-p", String(ports.dapp)], {
       cwd: join(root, "web"),
@@ -161,27 +163,4 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-}
-
-/** Builds the dApp unless a production build newer than every source it depends on exists. */
-async function buildDapp(root: string, log: (line: string) => void): Promise<void> {
-  const buildId = await stat(join(root, "web/.next/BUILD_ID")).catch(() => undefined);
-  if (buildId && !(await newerThan(root, ["web/src", "web/public", "packages"], buildId.mtimeMs))) return;
-  log("building the dApp (once; later starts reuse the build)…");
-  await runCommand(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"], {
-    cwd: join(root, "web"),
-    env: { NEXT_TELEMETRY_DISABLED: "1" },
-  });
-}
-
-async function newerThan(root: string, dirs: string[], time: number): Promise<boolean> {
-  const { readdir } = await import("node:fs/promises");
-  for (const dir of dirs) {
-    const entries = await readdir(join(root, dir), { recursive: true, withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      if (!entry.isFile() || entry.parentPath.includes("node_modules")) continue;
-      if ((await stat(join(entry.parentPath, entry.name))).mtimeMs > time) return true;
-    }
-  }
-  return false;
 }
