@@ -2,9 +2,16 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { after, describe, test } from "node:test";
-import { CHUNK_SIZE, decryptPackage, packageSize, plaintextSizeOfPayload } from "@superdist/package";
+import {
+  CHUNK_SIZE,
+  decryptPackage,
+  encryptPackage,
+  keyCommitment,
+  packageSize,
+  plaintextSizeOfPayload,
+} from "@superdist/package";
 import { decryptFile, encryptFile, readHeaderFromFile } from "@superdist/package/node";
-import { collect, keyPair, lineage, open, seal, sha256, streamOf, tempDir } from "./fixtures.ts";
+import { collect, keyPair, lineage, open, rejectsWith, seal, sha256, streamOf, tempDir } from "./fixtures.ts";
 
 const holder = await keyPair();
 const verifier = await keyPair();
@@ -51,6 +58,35 @@ describe("file round trip", () => {
       assert.equal(sha256(await readFile(tmp.path(`out-v-${size}`))), sha256(plaintext));
     });
   }
+});
+
+describe("a file key chosen before encrypting", () => {
+  test("is used as given, so its commitment can be published first", async () => {
+    const fileKey = crypto.getRandomValues(new Uint8Array(16));
+    const commitment = keyCommitment(fileKey);
+    const plaintext = randomBytes(1000);
+    await writeFile(tmp.path("chosen"), plaintext);
+    const options = {
+      fileKey,
+      holderRecipients: [holder.recipient],
+      verifierRecipient: verifier.recipient,
+      lineage,
+    };
+    const fromFile = await encryptFile(tmp.path("chosen"), tmp.path("chosen.age"), options);
+    assert.equal(fromFile.keyCommitment, commitment);
+    const opened = await decryptFile(tmp.path("chosen.age"), tmp.path("chosen.out"), [holder.identity]);
+    assert.deepEqual(opened.fileKey, fileKey);
+    const fromStream = await encryptPackage(streamOf(plaintext), options);
+    assert.equal(fromStream.keyCommitment, commitment);
+    assert.equal(
+      sha256(await open(await collect(fromStream.stream), [verifier.identity])),
+      sha256(plaintext),
+    );
+    await rejectsWith(
+      encryptPackage(streamOf(plaintext), { ...options, fileKey: new Uint8Array(8) }),
+      "INVALID_FILE_KEY",
+    );
+  });
 });
 
 describe("stream round trip", () => {

@@ -79,18 +79,31 @@ export type EncryptPackageReturnType = {
   packageSize: number | undefined;
 };
 
-/** Encrypts a plaintext stream into a new package, under a fresh random file key unless one is given. */
-export async function encryptPackage(
-  plaintext: ReadableStream<Uint8Array>,
-  p: EncryptPackageParameters,
-): Promise<EncryptPackageReturnType> {
+export type NewPackageHeaderParameters = Pick<
+  EncryptPackageParameters,
+  "fileKey" | "holderRecipients" | "verifierRecipient" | "lineage"
+>;
+
+/** The first header of a package, under `fileKey` or a fresh random one. */
+export async function newPackageHeader(
+  p: NewPackageHeaderParameters,
+): Promise<{ fileKey: Uint8Array; header: PackageHeader }> {
   const fileKey = p.fileKey ?? crypto.getRandomValues(new Uint8Array(16));
-  const headerBytes = await writeHeader({
+  const bytes = await writeHeader({
     fileKey,
     holderRecipients: p.holderRecipients,
     verifierRecipient: p.verifierRecipient,
     lineage: p.lineage,
   });
+  return { fileKey, header: parseHeader(bytes) };
+}
+
+/** Encrypts a plaintext stream into a new package, under a fresh random file key unless one is given. */
+export async function encryptPackage(
+  plaintext: ReadableStream<Uint8Array>,
+  p: EncryptPackageParameters,
+): Promise<EncryptPackageReturnType> {
+  const { fileKey, header } = await newPackageHeader(p);
   let done = 0;
   const payload = plaintext.pipeThrough(
     createPayloadEncryptor(fileKey, (n) => {
@@ -99,11 +112,12 @@ export async function encryptPackage(
     }),
   );
   return {
-    stream: withPrefix(headerBytes, payload.getReader()),
+    stream: withPrefix(header.bytes, payload.getReader()),
     fileKey,
     keyCommitment: keyCommitment(fileKey),
-    header: parseHeader(headerBytes),
-    packageSize: p.plaintextSize === undefined ? undefined : packageSize(headerBytes.length, p.plaintextSize),
+    header,
+    packageSize:
+      p.plaintextSize === undefined ? undefined : packageSize(header.bytes.length, p.plaintextSize),
   };
 }
 
@@ -179,9 +193,8 @@ export type DecryptPackageReturnType = {
 };
 
 /**
- * Opens a package: reads the header, unwraps the file key with one of `identities`, checks the MAC, and
- * returns the plaintext stream. Header problems and NO_MATCHING_IDENTITY (the security check: this copy is
- * not keyed to these identities; `header.lineage` names the holder to credit) reject before any payload.
+ * Opens a package: reads the header, passes the security check (`openHeader`), and returns the plaintext
+ * stream. Header problems, NO_MATCHING_IDENTITY and MAC_MISMATCH reject before any payload is read.
  */
 export async function decryptPackage(
   pkg: ReadableStream<Uint8Array>,
@@ -189,13 +202,7 @@ export async function decryptPackage(
 ): Promise<DecryptPackageReturnType> {
   const { header, payload } = await readPackageHeader(pkg);
   try {
-    const fileKey = await unwrapFileKey(header, p.identities);
-    if (fileKey === null) {
-      throw new PackageError("NO_MATCHING_IDENTITY", "This copy is not keyed to you.", {
-        details: `content ${header.lineage.contentId} on chain ${header.lineage.chainId}, held by token ${header.lineage.holderTokenId}`,
-      });
-    }
-    await verifyHeaderMac(header, fileKey);
+    const fileKey = await openHeader(header, p.identities);
     const plaintextSize =
       p.packageSize === undefined ? undefined : plaintextSizeOfPayload(p.packageSize - header.bytes.length);
     const stream = decryptPayload(payload, fileKey, { plaintextSize, onProgress: p.onProgress });
@@ -204,6 +211,25 @@ export async function decryptPackage(
     await payload.cancel(error).catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The security check: the file key of `header` if one of `identities` unwraps it and the MAC verifies.
+ * Throws NO_MATCHING_IDENTITY when this copy is keyed to someone else; `header.lineage` then names the
+ * holder to credit as referrer.
+ */
+export async function openHeader(
+  header: PackageHeader,
+  identities: (string | CryptoKey)[],
+): Promise<Uint8Array> {
+  const fileKey = await unwrapFileKey(header, identities);
+  if (fileKey === null) {
+    throw new PackageError("NO_MATCHING_IDENTITY", "This copy is not keyed to you.", {
+      details: `content ${header.lineage.contentId} on chain ${header.lineage.chainId}, held by token ${header.lineage.holderTokenId}`,
+    });
+  }
+  await verifyHeaderMac(header, fileKey);
+  return fileKey;
 }
 
 /**

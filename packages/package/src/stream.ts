@@ -1,6 +1,7 @@
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { createChunkAead } from "#aead";
+import type { ChunkAead } from "./aead.ts";
 import { PackageError } from "./errors.ts";
 import { findSealedFinalChunk } from "./final-chunk.ts";
 
@@ -85,6 +86,163 @@ class Rechunker {
 
 export type PayloadProgress = (bytes: number) => void;
 
+const EMPTY = new Uint8Array(0);
+
+/** `out` when it is large enough (a driver that reuses one buffer), else a fresh buffer. */
+function outputOf(size: number, out: Uint8Array | undefined): Uint8Array {
+  return out !== undefined && out.length >= size ? out.subarray(0, size) : new Uint8Array(size);
+}
+
+/**
+ * STREAM sealing as a synchronous state machine, so that one implementation serves both the Web Streams
+ * transform (fresh output per chunk, which the stream hands off) and the Node file loop (one output buffer
+ * reused for every read: fresh megabyte buffers cost a page fault per page, which is most of the time
+ * spent outside the cipher).
+ */
+export class PayloadEncryptor {
+  /** The payload's first 16 bytes. */
+  readonly nonce: Uint8Array;
+  readonly #aead: ChunkAead;
+  readonly #rechunker = new Rechunker(CHUNK_SIZE);
+  #counter = 0;
+
+  constructor(fileKey: Uint8Array) {
+    this.nonce = crypto.getRandomValues(new Uint8Array(PAYLOAD_NONCE_SIZE));
+    this.#aead = createChunkAead(payloadKey(fileKey, this.nonce));
+  }
+
+  /** Most bytes `update` returns for `inputLength` bytes of input. */
+  static updateBound(inputLength: number): number {
+    return (Math.floor(inputLength / CHUNK_SIZE) + 1) * SEALED_CHUNK_SIZE;
+  }
+
+  /** Seals the chunks `input` completes (not the last one), into `out` if it fits. */
+  update(input: Uint8Array, out?: Uint8Array): Uint8Array {
+    let sealed = EMPTY;
+    this.#rechunker.push(input, (pieces) => {
+      sealed = outputOf(pieces.length * SEALED_CHUNK_SIZE, out);
+      for (const [i, piece] of pieces.entries()) {
+        const slot = sealed.subarray(i * SEALED_CHUNK_SIZE, (i + 1) * SEALED_CHUNK_SIZE);
+        this.#aead.seal(chunkNonce(this.#counter++, false), piece, slot);
+      }
+    });
+    return sealed;
+  }
+
+  /** Seals the final chunk. */
+  final(out?: Uint8Array): Uint8Array {
+    const last = this.#rechunker.rest();
+    const sealed = outputOf(last.length + TAG_SIZE, out);
+    this.#aead.seal(chunkNonce(this.#counter, true), last, sealed);
+    return sealed;
+  }
+}
+
+/**
+ * STREAM opening as a synchronous state machine (see PayloadEncryptor). Takes the payload from its nonce
+ * on; returns only authenticated plaintext, and throws PAYLOAD_TRUNCATED, PAYLOAD_CORRUPT or TRAILING_DATA
+ * when the payload is not exactly what was sealed.
+ */
+export class PayloadDecryptor {
+  readonly #fileKey: Uint8Array;
+  readonly #nonce = new Uint8Array(PAYLOAD_NONCE_SIZE);
+  #nonceUsed = 0;
+  #key: Uint8Array = EMPTY;
+  #aead: ChunkAead | undefined;
+  readonly #rechunker = new Rechunker(SEALED_CHUNK_SIZE);
+  #counter = 0;
+
+  constructor(fileKey: Uint8Array) {
+    this.#fileKey = fileKey;
+  }
+
+  /** Most bytes `update` returns for `inputLength` bytes of input. */
+  static updateBound(inputLength: number): number {
+    return (Math.floor(inputLength / SEALED_CHUNK_SIZE) + 1) * CHUNK_SIZE;
+  }
+
+  update(input: Uint8Array, out?: Uint8Array): Uint8Array {
+    let rest = input;
+    if (this.#aead === undefined) {
+      const n = Math.min(PAYLOAD_NONCE_SIZE - this.#nonceUsed, rest.length);
+      this.#nonce.set(rest.subarray(0, n), this.#nonceUsed);
+      this.#nonceUsed += n;
+      rest = rest.subarray(n);
+      if (this.#nonceUsed < PAYLOAD_NONCE_SIZE) return EMPTY;
+      this.#key = payloadKey(this.#fileKey, this.#nonce);
+      this.#aead = createChunkAead(this.#key);
+    }
+    const aead = this.#aead;
+    let opened = EMPTY;
+    this.#rechunker.push(rest, (pieces) => {
+      opened = outputOf(pieces.length * CHUNK_SIZE, out);
+      for (const [i, piece] of pieces.entries()) {
+        const slot = opened.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
+        if (!aead.open(chunkNonce(this.#counter, false), piece, slot)) {
+          // A full-size final chunk followed by anything: the Go age reader's "trailing data" case.
+          if (aead.open(chunkNonce(this.#counter, true), piece, slot))
+            throw this.#trailing(SEALED_CHUNK_SIZE);
+          throw this.#appendedOrElse(piece, this.#corrupt());
+        }
+        this.#counter++;
+      }
+    });
+    return opened;
+  }
+
+  /** Opens the final chunk once the input has ended. */
+  final(out?: Uint8Array): Uint8Array {
+    const aead = this.#aead;
+    if (aead === undefined) throw this.#truncated("the payload nonce is incomplete");
+    const piece = this.#rechunker.rest();
+    if (piece.length === 0) throw this.#truncated("the payload has no chunk");
+    if (piece.length < TAG_SIZE || (piece.length === TAG_SIZE && this.#counter > 0)) {
+      throw this.#truncated(`the payload ends ${piece.length} bytes into chunk ${this.#counter}`);
+    }
+    const opened = outputOf(piece.length - TAG_SIZE, out);
+    if (aead.open(chunkNonce(this.#counter, true), piece, opened)) return opened;
+    if (piece.length === SEALED_CHUNK_SIZE) {
+      if (aead.open(chunkNonce(this.#counter, false), piece, opened)) {
+        throw this.#truncated(
+          `the payload stops after chunk ${this.#counter}, at a chunk boundary, without its final chunk`,
+        );
+      }
+      throw this.#appendedOrElse(piece, this.#corrupt());
+    }
+    // A short last piece that fails: a cut inside a chunk and damage to a short final chunk look the same
+    // to the AEAD. The cut (an interrupted copy) is by far the common cause, so it is named.
+    throw this.#appendedOrElse(
+      piece,
+      this.#truncated(
+        `the payload ends inside chunk ${this.#counter}, which does not authenticate as the final chunk`,
+      ),
+    );
+  }
+
+  #truncated(details: string): PackageError {
+    return new PackageError("PAYLOAD_TRUNCATED", "The package is incomplete.", { details });
+  }
+
+  #corrupt(): PackageError {
+    return new PackageError("PAYLOAD_CORRUPT", "The package payload is damaged.", {
+      details: `chunk ${this.#counter} does not authenticate`,
+    });
+  }
+
+  #trailing(finalLength: number): PackageError {
+    return new PackageError("TRAILING_DATA", "Bytes follow the end of the package.", {
+      details: `the final chunk is chunk ${this.#counter} and ends after ${finalLength} of its bytes`,
+    });
+  }
+
+  /** A piece that fails as what it should be: if a prefix is an authentic final chunk, bytes were appended. */
+  #appendedOrElse(piece: Uint8Array, otherwise: PackageError): PackageError {
+    const minimum = this.#counter === 0 ? 0 : 1;
+    const end = findSealedFinalChunk(this.#key, chunkNonce(this.#counter, true), piece, minimum);
+    return end >= 0 ? this.#trailing(end) : otherwise;
+  }
+}
+
 /**
  * Plaintext in, payload out: the 16-byte nonce, then STREAM chunks. `onPlaintext` sees each input length,
  * and 0 once the final chunk is out.
@@ -93,30 +251,18 @@ export function createPayloadEncryptor(
   fileKey: Uint8Array,
   onPlaintext?: PayloadProgress,
 ): TransformStream<Uint8Array, Uint8Array> {
-  const nonce = crypto.getRandomValues(new Uint8Array(PAYLOAD_NONCE_SIZE));
-  const aead = createChunkAead(payloadKey(fileKey, nonce));
-  const rechunker = new Rechunker(CHUNK_SIZE);
-  let counter = 0;
+  const encryptor = new PayloadEncryptor(fileKey);
   return new TransformStream({
     start(controller) {
-      controller.enqueue(nonce);
+      controller.enqueue(encryptor.nonce);
     },
     transform(chunk, controller) {
-      rechunker.push(chunk, (pieces) => {
-        const out = new Uint8Array(pieces.length * SEALED_CHUNK_SIZE);
-        pieces.forEach((piece, i) => {
-          const slot = out.subarray(i * SEALED_CHUNK_SIZE, (i + 1) * SEALED_CHUNK_SIZE);
-          aead.seal(chunkNonce(counter++, false), piece, slot);
-        });
-        controller.enqueue(out);
-      });
+      const sealed = encryptor.update(chunk);
+      if (sealed.length > 0) controller.enqueue(sealed);
       onPlaintext?.(chunk.length);
     },
     flush(controller) {
-      const last = rechunker.rest();
-      const out = new Uint8Array(last.length + TAG_SIZE);
-      aead.seal(chunkNonce(counter, true), last, out);
-      controller.enqueue(out);
+      controller.enqueue(encryptor.final());
       onPlaintext?.(0);
     },
   });
@@ -131,90 +277,19 @@ export function createPayloadDecryptor(
   fileKey: Uint8Array,
   onPlaintext?: PayloadProgress,
 ): TransformStream<Uint8Array, Uint8Array> {
-  const nonce = new Uint8Array(PAYLOAD_NONCE_SIZE);
-  let nonceUsed = 0;
-  let key: Uint8Array | undefined;
-  let aead: ReturnType<typeof createChunkAead> | undefined;
-  const rechunker = new Rechunker(SEALED_CHUNK_SIZE);
-  let counter = 0;
-
-  const truncated = (details: string) =>
-    new PackageError("PAYLOAD_TRUNCATED", "The package is incomplete.", { details });
-  const corrupt = () =>
-    new PackageError("PAYLOAD_CORRUPT", "The package payload is damaged.", {
-      details: `chunk ${counter} does not authenticate`,
-    });
-  const trailing = (finalLength: number) =>
-    new PackageError("TRAILING_DATA", "Bytes follow the end of the package.", {
-      details: `the final chunk is chunk ${counter} and ends after ${finalLength} of its bytes`,
-    });
-  // A piece that fails as what it should be: if a prefix of it is an authentic final chunk, bytes were
-  // appended after the real end of the payload.
-  const appendedOrElse = (piece: Uint8Array, otherwise: PackageError): PackageError => {
-    const end = findSealedFinalChunk(
-      key as Uint8Array,
-      chunkNonce(counter, true),
-      piece,
-      counter === 0 ? 0 : 1,
-    );
-    return end >= 0 ? trailing(end) : otherwise;
-  };
-
+  const decryptor = new PayloadDecryptor(fileKey);
   return new TransformStream({
     transform(chunk, controller) {
-      let input = chunk;
-      if (aead === undefined) {
-        const n = Math.min(PAYLOAD_NONCE_SIZE - nonceUsed, input.length);
-        nonce.set(input.subarray(0, n), nonceUsed);
-        nonceUsed += n;
-        input = input.subarray(n);
-        if (nonceUsed < PAYLOAD_NONCE_SIZE) return;
-        key = payloadKey(fileKey, nonce);
-        aead = createChunkAead(key);
+      const opened = decryptor.update(chunk);
+      if (opened.length > 0) {
+        controller.enqueue(opened);
+        onPlaintext?.(opened.length);
       }
-      const cipher = aead;
-      rechunker.push(input, (pieces) => {
-        const out = new Uint8Array(pieces.length * CHUNK_SIZE);
-        pieces.forEach((piece, i) => {
-          const slot = out.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
-          if (!cipher.open(chunkNonce(counter, false), piece, slot)) {
-            // A full-size final chunk followed by anything: the Go age reader's "trailing data" case.
-            if (cipher.open(chunkNonce(counter, true), piece, slot)) throw trailing(SEALED_CHUNK_SIZE);
-            throw appendedOrElse(piece, corrupt());
-          }
-          counter++;
-        });
-        controller.enqueue(out);
-        onPlaintext?.(out.length);
-      });
     },
     flush(controller) {
-      if (aead === undefined) throw truncated("the payload nonce is incomplete");
-      const piece = rechunker.rest();
-      if (piece.length === 0) throw truncated("the payload has no chunk");
-      if (piece.length < TAG_SIZE || (piece.length === TAG_SIZE && counter > 0)) {
-        throw truncated(`the payload ends ${piece.length} bytes into chunk ${counter}`);
-      }
-      const out = new Uint8Array(piece.length - TAG_SIZE);
-      if (aead.open(chunkNonce(counter, true), piece, out)) {
-        if (out.length > 0) controller.enqueue(out);
-        onPlaintext?.(out.length);
-        return;
-      }
-      if (piece.length === SEALED_CHUNK_SIZE) {
-        if (aead.open(chunkNonce(counter, false), piece, out)) {
-          throw truncated(
-            `the payload stops after chunk ${counter}, at a chunk boundary, without its final chunk`,
-          );
-        }
-        throw appendedOrElse(piece, corrupt());
-      }
-      // A short last piece that fails: a cut inside a chunk and damage to a short final chunk look the same
-      // to the AEAD. The cut (an interrupted copy) is by far the common cause, so it is named.
-      throw appendedOrElse(
-        piece,
-        truncated(`the payload ends inside chunk ${counter}, which does not authenticate as the final chunk`),
-      );
+      const opened = decryptor.final();
+      if (opened.length > 0) controller.enqueue(opened);
+      onPlaintext?.(opened.length);
     },
   });
 }
