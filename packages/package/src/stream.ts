@@ -86,7 +86,7 @@ class Rechunker {
 
 export type PayloadProgress = (bytes: number) => void;
 
-const EMPTY = new Uint8Array(0);
+const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** `out` when it is large enough (a driver that reuses one buffer), else a fresh buffer. */
 function outputOf(size: number, out: Uint8Array | undefined): Uint8Array {
