@@ -31,7 +31,9 @@ abstract contract TestBase {
     }
 
     function assertEq(uint256 a, uint256 b, string memory message) internal pure {
-        if (a != b) revert AssertionFailed(string.concat(message, ": ", Strings.toString(a), " != ", Strings.toString(b)));
+        if (a != b) {
+            revert AssertionFailed(string.concat(message, ": ", Strings.toString(a), " != ", Strings.toString(b)));
+        }
     }
 
     function assertEq(address a, address b, string memory message) internal pure {
@@ -39,7 +41,9 @@ abstract contract TestBase {
     }
 
     function assertLe(uint256 a, uint256 b, string memory message) internal pure {
-        if (a > b) revert AssertionFailed(string.concat(message, ": ", Strings.toString(a), " > ", Strings.toString(b)));
+        if (a > b) {
+            revert AssertionFailed(string.concat(message, ": ", Strings.toString(a), " > ", Strings.toString(b)));
+        }
     }
 
     /// @dev Maps `x` into [min, max] uniformly enough for fuzzing, keeping small inputs as they are.
