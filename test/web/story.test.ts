@@ -21,6 +21,7 @@ import {
   unwrapFileKey,
 } from "@superdist/package";
 import { type StartedVerifier, startVerifier } from "@superdist/verifier";
+import Server from "bittorrent-tracker/server";
 import { pino } from "pino";
 import type { Locator, Page } from "playwright-core";
 import {
@@ -37,7 +38,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
-import { type LocalChain, startLocalChain } from "../helpers/localChain.ts";
+import { freePort, type LocalChain, startLocalChain } from "../helpers/localChain.ts";
 import { openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
 
 const BPS = 10_000n;
@@ -123,6 +124,9 @@ describe("the superdistribution story", () => {
   let aCopy: string;
   let bCopy: string;
   let shareLink: string;
+  let p2pLink: string;
+  let seeder: User;
+  let tracker: { close(callback: () => void): void };
   let price: bigint;
   const users: User[] = [];
   const keys = () => ({
@@ -170,7 +174,12 @@ describe("the superdistribution story", () => {
       port: 0,
       logger: pino({ level: "silent" }),
     });
+    const trackerPort = await freePort();
+    const server = new Server({ ws: true, http: false, udp: false, stats: false });
+    await new Promise<void>((resolve) => server.listen(trackerPort, "127.0.0.1", () => resolve()));
+    tracker = server;
     web = await startWeb({
+      SUPERDIST_TRACKER_URL: `ws://127.0.0.1:${trackerPort}`,
       SUPERDIST_RPC_URL: chain.rpcUrl,
       SUPERDIST_CHAIN_ID: String(chain.chainId),
       SUPERDIST_MARKET: chain.market,
@@ -188,6 +197,7 @@ describe("the superdistribution story", () => {
     await Promise.all(users.map((opened) => opened.close()));
     await web?.stop();
     await verifier?.close();
+    if (tracker) await new Promise<void>((resolve) => tracker.close(resolve));
     await chain?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -255,6 +265,8 @@ describe("the superdistribution story", () => {
     assert.equal(await card.getByTestId("sold").textContent(), "0 licenses sold");
     assert.equal(await card.getByRole("img", { name: "Cover of Field notes" }).count(), 1);
     await screenshot(page, "catalog");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, "catalog-phone");
     await done(visitor);
   });
 
@@ -291,17 +303,24 @@ describe("the superdistribution story", () => {
     aCopy = await download(page, page.getByRole("button", { name: "Save your copy (license #1)" }), dir);
     assert.equal((await packageLineage(aCopy)).holderTokenId, 1n);
     assert.equal(aCopy.endsWith("field-notes.txt.license-1.superdist"), true);
-    await done(a);
+
+    // A shares the copy peer to peer and keeps the page open, as a seeder must, until B has fetched it.
+    await page.goto(`${web.url}/library`);
+    const item = page.getByTestId("license").filter({ hasText: "License #1" });
+    await item.getByRole("button", { name: "Share peer to peer" }).click();
+    p2pLink = await item.getByTestId("p2p-link").inputValue();
+    assert.match(p2pLink, new RegExp(`^${web.url}/open#magnet:\\?xt=urn:btih:[0-9a-f]{40}`));
+    await screenshot(page, "library-share");
+    seeder = a;
   });
 
-  test("B opens A's copy: the check fails; B buys through it, rejects the first re-key signature, then opens it", async () => {
+  test("B fetches A's copy peer to peer: the check fails; B buys through it, rejects the first re-key signature, then opens it", async () => {
     const b = await user(keys().b);
     const { page } = b;
     const wallet = b.wallet;
     assert.ok(wallet);
-    await page.goto(`${web.url}/open`);
+    await page.goto(p2pLink);
     await connect(page);
-    await page.getByTestId("package-input").setInputFiles(aCopy);
     const check = page.getByTestId("check-failed");
     await check.waitFor();
     await check
@@ -316,6 +335,7 @@ describe("the superdistribution story", () => {
     );
     assert.equal(await page.getByTestId("split-level-2").count(), 0);
     await screenshot(page, "open-check-failed");
+    await done(seeder);
 
     const claimableBefore = await claimable(addressOf(keys().a));
     wallet.rejectNext("eth_signTypedData_v4");

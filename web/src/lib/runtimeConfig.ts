@@ -17,6 +17,8 @@ export type RuntimeConfig = {
   deployBlock: number;
   verifierUrls: string[];
   trackerUrl: string | null;
+  /** STUN/TURN URLs for peer-to-peer connections; without any, browsers connect only where directly reachable. */
+  iceServers: string[];
 };
 
 export const DEFAULT_CHAIN_ID = 31337;
@@ -79,5 +81,6 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
     deployBlock: deployment?.deployBlock ?? 0,
     verifierUrls: list(env.SUPERDIST_VERIFIER_URL),
     trackerUrl: env.SUPERDIST_TRACKER_URL?.trim() || null,
+    iceServers: list(env.SUPERDIST_ICE_SERVERS),
   };
 }

@@ -8,6 +8,7 @@ import type { Address } from "viem";
 import { Cover } from "../components/ContentCard.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
+import { P2PShare } from "../components/P2PShare.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
 import { VerifierStatus } from "../components/VerifierStatus.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
@@ -153,6 +154,7 @@ function LicenseItem({
           </p>
         ) : null}
         <ShareLink contentId={license.contentId} tokenId={license.tokenId} />
+        {mine ? <P2PShare blob={mine.blob} name={fileName} /> : null}
       </div>
     </article>
   );

@@ -4,7 +4,7 @@ import { getLineage } from "@superdist/contracts";
 import { type PackageHeader, readHeaderFromBlob, unwrapFileKey } from "@superdist/package";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { type DragEvent, useId, useState } from "react";
+import { type DragEvent, type FormEvent, useEffect, useId, useRef, useState } from "react";
 import type { Address } from "viem";
 import { useConnection } from "wagmi";
 import { BuyPanel } from "../components/BuyPanel.tsx";
@@ -17,9 +17,11 @@ import { VerifierStatus } from "../components/VerifierStatus.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
 import { type CatalogEntry, useCatalogEntry, useMarket } from "../hooks/useMarket.ts";
 import { useRekey } from "../hooks/useRekey.ts";
+import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { copyFileName, plaintextFileName, saveBlob, storeCopy } from "../lib/copies.ts";
 import { formatSize, shortAddress } from "../lib/format.ts";
 import { browserIdentity } from "../lib/identity.ts";
+import { fetchShared, magnetFromShareLink } from "../lib/p2p.ts";
 import { decryptInWorker } from "../lib/packageWorker.ts";
 import { describeError } from "../lib/txErrors.ts";
 
@@ -27,6 +29,7 @@ type Copy = { blob: Blob; name: string; header: PackageHeader };
 
 type Phase =
   | { step: "idle" }
+  | { step: "fetching"; done: number; total: number | undefined }
   | { step: "reading" }
   | { step: "error"; message: string }
   | { step: "decrypting"; done: number; total: number | undefined }
@@ -92,6 +95,8 @@ function Opener() {
   const [mine, setMine] = useState<{ blob: Blob; tokenId: bigint }>();
   const [dragging, setDragging] = useState(false);
   const [bought, setBought] = useState<bigint>();
+  const [sharedLink, setSharedLink] = useState("");
+  const { trackerUrl, iceServers } = useRuntimeConfig();
   const entry = useCatalogEntry(copy?.header.lineage.contentId);
   const holder = useHolder(copy?.header, entry.data);
   const licenses = useMyLicenses();
@@ -173,6 +178,39 @@ function Opener() {
     }
   }
 
+  async function fetchAndOpen(magnet: string) {
+    setCopy(undefined);
+    if (!trackerUrl) {
+      setPhase({ step: "error", message: "Peer-to-peer sharing is not set up for this deployment." });
+      return;
+    }
+    setPhase({ step: "fetching", done: 0, total: undefined });
+    try {
+      const file = await fetchShared(magnet, { trackerUrl, iceServers }, (done, total) =>
+        setPhase({ step: "fetching", done, total }),
+      );
+      await open(file);
+    } catch (error) {
+      setPhase({ step: "error", message: describeError(error).message });
+    }
+  }
+
+  // A share link carries the magnet after "#": open it as soon as the page loads, once.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    const magnet = magnetFromShareLink(window.location.hash);
+    if (magnet) void fetchAndOpen(magnet);
+  });
+
+  function onSharedLink(event: FormEvent) {
+    event.preventDefault();
+    const magnet = magnetFromShareLink(sharedLink);
+    if (magnet) void fetchAndOpen(magnet);
+    else setPhase({ step: "error", message: "That is not a peer-to-peer share link." });
+  }
+
   function onDrop(event: DragEvent) {
     event.preventDefault();
     setDragging(false);
@@ -210,6 +248,27 @@ function Opener() {
         />
       </section>
 
+      {trackerUrl ? (
+        <form className="shared-link" onSubmit={onSharedLink}>
+          <label className="share-label" htmlFor={`${inputId}-link`}>
+            Or paste a peer-to-peer share link
+          </label>
+          <div className="share-row">
+            <input
+              id={`${inputId}-link`}
+              value={sharedLink}
+              placeholder="…/open#magnet:?xt=…"
+              onChange={(event) => setSharedLink(event.target.value)}
+            />
+            <button type="submit" className="button small" disabled={phase.step === "fetching"}>
+              Fetch
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {phase.step === "fetching" ? (
+        <ProgressBar label="Fetching from peers" done={phase.done} total={phase.total} />
+      ) : null}
       {phase.step === "reading" ? <p role="status">Reading the package header…</p> : null}
       {phase.step === "error" ? (
         <p className="notice danger" role="alert" data-testid="open-error">

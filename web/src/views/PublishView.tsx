@@ -10,6 +10,7 @@ import { type Address, isAddress, numberToHex, parseEventLogs, parseUnits, zeroA
 import { readContract } from "viem/actions";
 import { useConnection } from "wagmi";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
+import { P2PShare } from "../components/P2PShare.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { SplitBar } from "../components/SplitBar.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
@@ -266,6 +267,7 @@ function PublishForm() {
             See it in the catalog
           </Link>
         </div>
+        <P2PShare blob={stage.blob} name={stage.fileName} />
         <TxStatus state={tx.state} label="Publish" />
       </section>
     );
