@@ -198,6 +198,25 @@ describe("ownership (Ownable2Step)", () => {
     await d.market.write.pause({ account: next.account });
   });
 
+  it("renounceOwnership leaves the admin functions to nobody; claims keep working", async () => {
+    const d = await networkHelpers.loadFixture(sellingFixture);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      d.market.write.renounceOwnership({ account: d.outsider.account }),
+      d.market,
+      "OwnableUnauthorizedAccount",
+      [d.outsider.account.address],
+    );
+    await d.market.write.renounceOwnership();
+    assert.equal(await d.market.read.owner(), zeroAddress);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      d.market.write.setProtocolFee([d.treasury.account.address, 1]),
+      d.market,
+      "OwnableUnauthorizedAccount",
+      [d.owner.account.address],
+    );
+    await d.market.write.claim([[ETH], d.publisher.account.address], { account: d.publisher.account });
+  });
+
   it("transferOwnership is owner-only", async () => {
     const d = await networkHelpers.loadFixture(sellingFixture);
     await viem.assertions.revertWithCustomErrorWithArgs(

@@ -78,6 +78,7 @@ describe("publish", () => {
 
   it("reverts with ScheduleTooDeep for nine levels", async () => {
     const d = await networkHelpers.loadFixture(marketFixture);
+    assert.equal(await d.market.read.MAX_DEPTH(), 8n);
     await viem.assertions.revertWithCustomErrorWithArgs(
       d.market.write.publish([publishParams(d.publisher.account.address, { rewardBps: Array(9).fill(1) })], {
         account: d.publisher.account,
