@@ -178,13 +178,19 @@ async function main(): Promise<void> {
         runs[key] ??= [];
         runs[key].push(r);
       };
+      // Outputs are removed (untimed) before each run: replacing a large file frees its pages inside the
+      // timed rename or truncating open, which would charge whichever tool ran second.
+      const fresh = async (...paths: string[]) => {
+        for (const path of paths) await rm(path, { force: true });
+      };
       for (let i = 0; i < reps; i++) {
+        await fresh(ours, theirs);
         record("oursEnc", runWorker("encrypt-file", plain, ours, holderRecipient, verifierRecipient));
         record("ageEnc", runAge(["-r", holderRecipient, "-o", theirs, plain]));
+        await fresh(join(dir, "out-ours"), join(dir, "out-age"));
         record("oursDec", runWorker("decrypt-file", ours, join(dir, "out-ours"), holder));
         record("ageDec", runAge(["-d", "-i", identityFile, "-o", join(dir, "out-age"), theirs]));
-        await rm(join(dir, "out-ours"), { force: true });
-        await rm(join(dir, "out-age"), { force: true });
+        await fresh(join(dir, "out-ours"), join(dir, "out-age"));
         record("oursEncNull", runWorker("encrypt-null", plain, holderRecipient, verifierRecipient));
         record("ageEncNull", runAge(["-r", holderRecipient, "-o", "/dev/null", plain]));
         record("oursDecNull", runWorker("decrypt-null", ours, holder));
@@ -210,14 +216,12 @@ async function main(): Promise<void> {
       };
       fileRows.push(row(""));
       nullRows.push(row("Null"));
-      const cpu = (key: string) => best((runs[key] ?? []).map((r) => r.cpuSeconds));
-      cpuRows.push([
-        label,
-        mbps(size, cpu("oursEncNull")),
-        mbps(size, cpu("ageEncNull")),
-        mbps(size, cpu("oursDecNull")),
-        mbps(size, cpu("ageDecNull")),
-      ]);
+      // /usr/bin/time counts CPU in 10 ms steps, too coarse for the small file.
+      const cpu = (key: string) => {
+        const seconds = best((runs[key] ?? []).map((r) => r.cpuSeconds));
+        return seconds >= 0.05 ? mbps(size, seconds) : "—";
+      };
+      cpuRows.push([label, cpu("oursEncNull"), cpu("ageEncNull"), cpu("oursDecNull"), cpu("ageDecNull")]);
       await rm(plain, { force: true });
       await rm(theirs, { force: true });
       if (size !== 1024 * MiB) await rm(ours, { force: true });
