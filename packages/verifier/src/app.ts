@@ -56,6 +56,7 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     market: resolved.market,
     confirmations: resolved.confirmations,
     timeoutMs: resolved.rpcTimeoutMs,
+    batchWaitMs: resolved.rpcBatchWaitMs,
   });
   const perIp = new RateLimiter(resolved.rateLimits.perIp);
   const perToken = new RateLimiter(resolved.rateLimits.perToken);

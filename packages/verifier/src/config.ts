@@ -37,6 +37,8 @@ export type VerifierConfig = {
   confirmations?: number | undefined;
   /** Per RPC request; an RPC slower than this answers 503 instead of hanging the client. */
   rpcTimeoutMs?: number | undefined;
+  /** Reads of concurrent requests within this window share one JSON-RPC batch (default 2 ms). */
+  rpcBatchWaitMs?: number | undefined;
   port?: number | undefined;
   host?: string | undefined;
   /** Take the client IP from the last X-Forwarded-For entry (only behind a proxy that sets it). */
@@ -96,6 +98,7 @@ export function resolveConfig(config: VerifierConfig): ResolvedVerifierConfig {
     identities: config.identities,
     confirmations,
     rpcTimeoutMs: config.rpcTimeoutMs ?? 3000,
+    rpcBatchWaitMs: config.rpcBatchWaitMs ?? 2,
     port: config.port ?? defaultPort,
     host: config.host ?? "127.0.0.1",
     trustProxy: config.trustProxy ?? false,

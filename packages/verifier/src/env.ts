@@ -23,6 +23,7 @@ export type EnvConfig = VerifierConfig & {
  * | SUPERDIST_VERIFIER_CONFIRMATIONS | 0 |
  * | SUPERDIST_VERIFIER_HOST / _PORT | 127.0.0.1 / 8787 |
  * | SUPERDIST_VERIFIER_RPC_TIMEOUT_MS | 3000 |
+ * | SUPERDIST_VERIFIER_RPC_BATCH_MS | 2 (window in which chain reads share a JSON-RPC batch) |
  * | SUPERDIST_VERIFIER_TRUST_PROXY | false (true: client IP from X-Forwarded-For) |
  * | SUPERDIST_VERIFIER_RATE_IP / _RATE_TOKEN | 60/10, 10/0.1667 (burst/per second) |
  */
@@ -47,6 +48,7 @@ export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promi
     generatedIdentityFile: identity.generatedFile,
     confirmations: integer(env, "SUPERDIST_VERIFIER_CONFIRMATIONS", 0),
     rpcTimeoutMs: integer(env, "SUPERDIST_VERIFIER_RPC_TIMEOUT_MS", 3000),
+    rpcBatchWaitMs: integer(env, "SUPERDIST_VERIFIER_RPC_BATCH_MS", 2),
     host: env.SUPERDIST_VERIFIER_HOST || "127.0.0.1",
     port: integer(env, "SUPERDIST_VERIFIER_PORT", defaultPort),
     trustProxy: env.SUPERDIST_VERIFIER_TRUST_PROXY === "true",
