@@ -23,6 +23,7 @@ contract Reentrant is IERC721Receiver {
     }
 
     function run(bytes calldata data) external payable {
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory result) = _market.call{value: msg.value}(data);
         if (!ok) {
             assembly ("memory-safe") {
@@ -43,6 +44,7 @@ contract Reentrant is IERC721Receiver {
     function _reenter() private {
         if (reentry.length == 0) return;
         reentered = true;
+        // solhint-disable-next-line avoid-low-level-calls
         (reentrySucceeded, reentryResult) = _market.call(reentry);
     }
 }

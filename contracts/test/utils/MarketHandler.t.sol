@@ -58,7 +58,7 @@ contract MarketHandler is TestBase {
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    function publish(uint256 publisherSeed, uint256 payoutSeed, uint96 price, bool inToken, uint16[8] memory raw)
+    function publish(uint256 publisherSeed, uint256 payoutSeed, uint96 price, bool inToken, uint16[8] calldata raw)
         external
     {
         ISuperdistMarket.PublishParams memory p = ISuperdistMarket.PublishParams({
@@ -162,7 +162,7 @@ contract MarketHandler is TestBase {
         }
     }
 
-    function setRewardSchedule(uint256 contentSeed, uint16[8] memory raw) external {
+    function setRewardSchedule(uint256 contentSeed, uint16[8] calldata raw) external {
         if (_contentIds.length == 0) return;
         uint256 contentId = _contentIds[contentSeed % _contentIds.length];
         vm.prank(market.content(contentId).publisher);

@@ -5,6 +5,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 /// @dev The cheatcodes these tests use, as the test runner implements them. forge-std's `Test.sol` as published on
 /// npm imports a `ds-test` it does not ship, so the suite declares what it needs here instead.
+// solhint-disable-next-line interface-starts-with-i
 interface Vm {
     function prank(address sender) external;
     function startPrank(address sender) external;
@@ -22,6 +23,7 @@ interface Vm {
 
 /// @dev Assertions and helpers in the shape of forge-std's, so the tests read as Foundry tests do.
 abstract contract TestBase {
+    // solhint-disable-next-line const-name-snakecase
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
     error AssertionFailed(string message);
