@@ -33,12 +33,13 @@ import {
   http,
   type PublicClient,
   parseEther,
+  parseEventLogs,
   parseUnits,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
-import { freePort, type LocalChain, startLocalChain } from "../helpers/localChain.ts";
+import { freePort, type LocalChain, ROOT, startLocalChain } from "../helpers/localChain.ts";
 import { openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
 
 const BPS = 10_000n;
@@ -567,5 +568,91 @@ describe("the superdistribution story", () => {
     assert.ok(d.wallet?.requests.includes("eth_signTypedData_v4"));
     assert.equal(d.wallet?.requests.filter((method) => method === "eth_sendTransaction").length, 1);
     await done(d);
+  });
+
+  test("a token without permit is approved first; a fee-on-transfer token is then refused in words", async () => {
+    const artifact = JSON.parse(
+      await readFile(
+        join(ROOT, "artifacts/contracts/mocks/FeeOnTransferToken.sol/FeeOnTransferToken.json"),
+        "utf8",
+      ),
+    );
+    const publisher = createWalletClient({
+      account: privateKeyToAccount(keys().publisher),
+      chain: hardhat,
+      transport: http(chain.rpcUrl),
+    });
+    const deployed = await client.waitForTransactionReceipt({
+      hash: await publisher.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode }),
+    });
+    const token = deployed.contractAddress as Address;
+    const tokenPrice = parseUnits("10", 18);
+    const buyer = addressOf(keys().c);
+    await client.waitForTransactionReceipt({
+      hash: await publisher.writeContract({
+        address: token,
+        abi: artifact.abi,
+        functionName: "mint",
+        args: [buyer, tokenPrice * 2n],
+      }),
+    });
+    const published = await client.waitForTransactionReceipt({
+      hash: await publisher.writeContract({
+        address: chain.market,
+        abi: superdistMarketAbi,
+        functionName: "publish",
+        args: [
+          {
+            price: tokenPrice,
+            currency: token,
+            rewardBps: [],
+            payout: publisher.account.address,
+            royaltyBps: 0,
+            transferable: false,
+            keyCommitment: `0x${randomBytes(32).toString("hex")}`,
+            verifierRecipient: await identityToRecipient(verifierIdentity),
+            title: "Priced in a deflationary token",
+            metadataURI: "",
+          },
+        ],
+      }),
+    });
+    const [event] = parseEventLogs({
+      abi: superdistMarketAbi,
+      logs: published.logs,
+      eventName: "ContentPublished",
+    });
+    const c = await user(keys().c);
+    const { page } = c;
+    await page.goto(`${web.url}/content/${event.args.contentId}`);
+    await connect(page);
+    await page.getByText("Approve the market to take 10 FEE from your FEE.").waitFor();
+    await page.getByRole("button", { name: "Buy for 10 FEE" }).click();
+    await txHash(page, "Approval");
+    assert.equal(
+      await client.readContract({
+        address: token,
+        abi: erc20Abi,
+        functionName: "allowance",
+        args: [buyer, chain.market],
+      }),
+      tokenPrice,
+    );
+    const failed = page.getByTestId("tx-status").filter({ hasText: "Purchase:" });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll("[data-testid=tx-status]")].some(
+        (e) => e.getAttribute("data-stage") === "failed",
+      ),
+    );
+    assert.equal(
+      await failed.textContent(),
+      // The mock burns 1% of every transfer.
+      `Purchase: The token kept a fee on transfer (${formatAmount(tokenPrice - tokenPrice / 100n, 18, "FEE", 6)} arrived of ${formatAmount(tokenPrice, 18, "FEE", 6)}), so it cannot pay for licenses.`,
+    );
+    assert.equal(
+      await client.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [buyer] }),
+      tokenPrice * 2n,
+    );
+    await done(c);
   });
 });
