@@ -5,6 +5,7 @@ import {
   createVerifierApp,
   decodeBase64,
   encodeBase64,
+  startVerifier,
   type VerifierApp,
   type VerifierConfig,
 } from "@superdist/verifier";
@@ -434,6 +435,20 @@ describe("verifier refusals", () => {
       answer.slice(-60, -4),
     ];
     for (const secret of secrets) assert.ok(!text.includes(secret), `logs contain ${secret.slice(0, 12)}...`);
+  });
+
+  test("a verifier pointed at an RPC of another chain refuses to start", async () => {
+    await assert.rejects(
+      startVerifier({
+        rpcUrl: fixture.chain.rpcUrl,
+        chainId: 1,
+        market: fixture.chain.market,
+        identities: [fixture.verifier.identity],
+        port: 0,
+        logger: pino({ level: "silent" }),
+      }),
+      { code: "VERIFIER_CONFIG", message: /serves chain 31337/ },
+    );
   });
 
   test("the signing domain is the one the market publishes (ERC-5267)", async () => {

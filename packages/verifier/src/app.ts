@@ -4,7 +4,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import type { Hex } from "viem";
 import { z } from "zod";
 import { decodeBase64, encodeBase64 } from "./base64.ts";
@@ -48,7 +48,7 @@ const rekeyBody = z.strictObject({
 /** Builds the verifier service without listening, so tests and the local stack can run it in-process. */
 export async function createVerifierApp(config: VerifierConfig): Promise<VerifierApp> {
   const resolved = resolveConfig(config);
-  const logger = resolved.logger ?? pino({ base: { service: "superdist-verifier" } });
+  const logger = resolved.logger;
   const recipient = await identityToRecipient(resolved.identities[0]);
   const chain = new ChainReader({
     rpcUrl: resolved.rpcUrl,

@@ -1,5 +1,5 @@
 import { resolveDeployment } from "@superdist/contracts";
-import type { Logger } from "pino";
+import { type Logger, pino } from "pino";
 import { type Address, getAddress, isAddress } from "viem";
 import type { RateLimitRule } from "./rateLimit.ts";
 
@@ -45,6 +45,8 @@ export type VerifierConfig = {
   trustProxy?: boolean | undefined;
   limits?: Partial<VerifierLimits> | undefined;
   rateLimits?: Partial<VerifierRateLimits> | undefined;
+  /** Used when no `logger` is given (default "info"). */
+  logLevel?: string | undefined;
   logger?: Logger | undefined;
 };
 
@@ -63,12 +65,12 @@ export const defaultRateLimits: VerifierRateLimits = {
 export const defaultPort = 8787;
 
 export type ResolvedVerifierConfig = Required<
-  Omit<VerifierConfig, "limits" | "rateLimits" | "logger" | "market">
+  Omit<VerifierConfig, "limits" | "rateLimits" | "logger" | "logLevel" | "market">
 > & {
   market: Address;
   limits: VerifierLimits;
   rateLimits: VerifierRateLimits;
-  logger: Logger | undefined;
+  logger: Logger;
 };
 
 export function resolveConfig(config: VerifierConfig): ResolvedVerifierConfig {
@@ -104,6 +106,7 @@ export function resolveConfig(config: VerifierConfig): ResolvedVerifierConfig {
     trustProxy: config.trustProxy ?? false,
     limits: { ...defaultLimits, ...config.limits },
     rateLimits: { ...defaultRateLimits, ...config.rateLimits },
-    logger: config.logger,
+    logger:
+      config.logger ?? pino({ level: config.logLevel ?? "info", base: { service: "superdist-verifier" } }),
   };
 }

@@ -26,6 +26,7 @@ export type EnvConfig = VerifierConfig & {
  * | SUPERDIST_VERIFIER_RPC_BATCH_MS | 2 (window in which chain reads share a JSON-RPC batch) |
  * | SUPERDIST_VERIFIER_TRUST_PROXY | false (true: client IP from X-Forwarded-For) |
  * | SUPERDIST_VERIFIER_RATE_IP / _RATE_TOKEN | 60/10, 10/0.1667 (burst/per second) |
+ * | SUPERDIST_VERIFIER_LOG_LEVEL | info |
  */
 export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<EnvConfig> {
   const chainId = integer(env, "SUPERDIST_CHAIN_ID", LOCAL_CHAIN_ID);
@@ -52,6 +53,7 @@ export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promi
     host: env.SUPERDIST_VERIFIER_HOST || "127.0.0.1",
     port: integer(env, "SUPERDIST_VERIFIER_PORT", defaultPort),
     trustProxy: env.SUPERDIST_VERIFIER_TRUST_PROXY === "true",
+    logLevel: env.SUPERDIST_VERIFIER_LOG_LEVEL || undefined,
     rateLimits: {
       ...(env.SUPERDIST_VERIFIER_RATE_IP ? { perIp: rule(env, "SUPERDIST_VERIFIER_RATE_IP") } : {}),
       ...(env.SUPERDIST_VERIFIER_RATE_TOKEN ? { perToken: rule(env, "SUPERDIST_VERIFIER_RATE_TOKEN") } : {}),

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createVerifierApp, type VerifierApp } from "./app.ts";
-import type { VerifierConfig } from "./config.ts";
+import { type VerifierConfig, VerifierConfigError } from "./config.ts";
 
 export type StartedVerifier = VerifierApp & {
   /** Base URL, e.g. http://127.0.0.1:8787 */
@@ -35,13 +35,19 @@ export async function startVerifier(config: VerifierConfig): Promise<StartedVeri
   const port = (server.address() as AddressInfo).port;
   const url = `http://${resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host}:${port}`;
 
-  const health = await verifier.app.request("/health");
-  if (health.status !== 200) {
-    logger.warn(
-      { status: (await health.json()) as unknown },
-      "chain not ready; re-keys answer 503 until it is",
+  const health = (await (await verifier.app.request("/health")).json()) as {
+    status: string;
+    chainId?: number;
+  };
+  if (health.status === "wrong-chain") {
+    await verifier.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw new VerifierConfigError(
+      `The RPC serves chain ${health.chainId}, not the configured chain ${resolved.chainId}.`,
     );
   }
+  if (health.status !== "ok")
+    logger.warn({ health }, "chain not reachable yet; re-keys answer 503 until it is");
   logger.info(
     { url, chainId: resolved.chainId, market: resolved.market, recipient: verifier.recipient },
     "verifier listening",
