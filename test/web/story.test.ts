@@ -365,7 +365,7 @@ describe("the superdistribution story", () => {
     await done(b);
   });
 
-  test("C follows B's link, rejects the first transaction, then buys through B's license", async () => {
+  test("C follows B's link, rejects the first transaction, buys through B's license, and re-keys B's copy in the library", async () => {
     const c = await user(keys().c);
     const { page } = c;
     const wallet = c.wallet;
@@ -395,6 +395,23 @@ describe("the superdistribution story", () => {
     });
     assert.equal(license.parent, 2n);
     assert.equal(license.owner, addressOf(keys().c));
+
+    // C holds no copy yet; given B's, the library re-keys it to C's license.
+    await page.goto(`${web.url}/library`);
+    const item = page.getByTestId("license").filter({ hasText: "License #3" });
+    await item.getByTestId("copy-status").filter({ hasText: "No copy in this browser." }).waitFor();
+    await page.goto(`${web.url}/open`);
+    await page.getByTestId("package-input").setInputFiles(bCopy);
+    await page.getByRole("heading", { name: "You already own license #3" }).waitFor();
+    await page.goto(`${web.url}/library`);
+    await item
+      .getByTestId("copy-status")
+      .filter({ hasText: "This browser has a copy of license #2" })
+      .waitFor();
+    await item.getByRole("button", { name: "Re-key for this browser" }).click();
+    await item.getByTestId("copy-status").filter({ hasText: "Your copy is in this browser." }).waitFor();
+    const cCopy = await download(page, item.getByRole("button", { name: "Download my copy" }), dir);
+    assert.equal((await packageLineage(cCopy)).holderTokenId, 3n);
     await done(c);
   });
 
