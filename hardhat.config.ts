@@ -22,6 +22,8 @@ export default defineConfig({
       },
     },
   },
+  // Coverage is of the product, not of the test doubles and the demo token.
+  coverage: { skipFiles: ["contracts/mocks/", "contracts/demo/"] },
   paths: {
     tests: { nodejs: "test/contracts", solidity: "contracts/test" },
   },

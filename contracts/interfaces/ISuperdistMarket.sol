@@ -125,7 +125,7 @@ interface ISuperdistMarket {
     event RewardScheduleUpdated(uint256 indexed contentId, uint16[] rewardBps);
     /// @notice `payout` receives the publisher's share of `contentId` from now on.
     event PayoutUpdated(uint256 indexed contentId, address payout);
-    /// @notice The off-chain metadata of `contentId` moved (ERC-4906 `MetadataUpdate` is emitted for wallets too).
+    /// @notice The off-chain metadata of `contentId` moved.
     event ContentMetadataUpdated(uint256 indexed contentId, string metadataURI);
     /// @notice Sales of `contentId` were paused (`paused` true) or resumed.
     event ContentPauseSet(uint256 indexed contentId, bool paused);
