@@ -1,14 +1,11 @@
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { type Currency, getContent, getCurrency, getLineage } from "@superdist/contracts";
-import type { PackageHeader } from "@superdist/package";
+import { copyFileName, type PackageHeader, plaintextFileName } from "@superdist/package";
 import { readHeaderFromFile } from "@superdist/package/node";
 import { rekeyDeadline, rekeyTypedData, requestRekey } from "@superdist/verifier/client";
 import type { Address } from "viem";
 import type { Context } from "./config.ts";
 import { CliError } from "./errors.ts";
-
-/** The file extension of superdist packages. */
-export const PACKAGE_EXTENSION = ".superdist";
 
 export type CopyInfo = {
   path: string;
@@ -55,14 +52,13 @@ export async function readCopy(ctx: Context, path: string): Promise<CopyInfo> {
 
 /** `book.pdf.superdist` and `book.pdf.license-7.superdist` → `book.pdf`; anything else gets `.decrypted`. */
 export function plaintextName(path: string): string {
-  if (!path.endsWith(PACKAGE_EXTENSION)) return `${path}.decrypted`;
-  return path.slice(0, -PACKAGE_EXTENSION.length).replace(/\.license-\d+$/, "");
+  const name = plaintextFileName(undefined, basename(path));
+  return join(dirname(path), name === basename(path) ? `${name}.decrypted` : name);
 }
 
 /** Where a re-keyed copy for `tokenId` goes: next to the original, named after the license. */
 export function licensedCopyName(path: string, tokenId: bigint): string {
-  const name = basename(path, extname(path)).replace(/\.license-\d+$/, "");
-  return join(dirname(path), `${name}.license-${tokenId}${PACKAGE_EXTENSION}`);
+  return join(dirname(path), copyFileName(basename(path), tokenId));
 }
 
 /** Signs a re-key request for `tokenId` with the wallet and returns the verifier's new header. */

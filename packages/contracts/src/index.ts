@@ -62,4 +62,5 @@ export {
   type PreviewPurchaseReturnType,
   previewPurchase,
 } from "./actions/previewPurchase.ts";
+export { type ContentMetadata, decodeMetadata, encodeMetadata } from "./metadata.ts";
 export { type LevelShare, type PurchaseSplit, type SplitParameters, splitPurchase } from "./split.ts";

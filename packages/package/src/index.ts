@@ -16,6 +16,7 @@ export {
   writeHeader,
 } from "./header.ts";
 export { LINEAGE_STANZA, type Lineage, sameContent } from "./lineage.ts";
+export { contentStem, copyFileName, PACKAGE_EXTENSION, plaintextFileName } from "./names.ts";
 export {
   checkReplacementHeader,
   type DecryptPackageParameters,

@@ -111,7 +111,7 @@ export function resolveConfig(config: VerifierConfig): ResolvedVerifierConfig {
       pino(
         { level: config.logLevel ?? "info", base: { service: "superdist-verifier" } },
         // Asynchronous: under load, lines written while a write is pending go out together in one syscall.
-        pino.destination({ dest: 1, sync: false }),
+        pino.destination({ dest: 1, sync: !!process.env.TMP_SYNC }),
       ),
   };
 }

@@ -1,7 +1,9 @@
 "use client";
 
 import {
+  type ContentMetadata,
   type Currency,
+  decodeMetadata,
   type GetContentReturnType,
   getContent,
   getCurrency,
@@ -11,7 +13,6 @@ import { useQuery } from "@tanstack/react-query";
 import type { Address, PublicClient } from "viem";
 import { getContractEvents } from "viem/actions";
 import { useChains, usePublicClient } from "wagmi";
-import { type ContentMetadata, decodeMetadata } from "../lib/metadata.ts";
 import { useRuntimeConfig } from "./useRuntimeConfig.ts";
 
 /** The market of this deployment and a client of its chain; `market` is null where none is deployed. */

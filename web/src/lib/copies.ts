@@ -30,23 +30,6 @@ export async function listCopies(chainId: number, market: Address): Promise<Stor
     .sort((a, b) => Number(b.keyedHere) - Number(a.keyedHere) || b.savedAt - a.savedAt);
 }
 
-export const PACKAGE_EXTENSION = ".superdist";
-
-function stem(fileName: string): string {
-  return fileName.replace(/\.superdist$/, "").replace(/\.license-\d+$/, "");
-}
-
-/** The publisher's copy is `<file>.superdist`; a licensed copy `<file>.license-<id>.superdist`. */
-export function copyFileName(fileName: string, tokenId: bigint): string {
-  const base = stem(fileName) || "content";
-  return tokenId === 0n ? `${base}${PACKAGE_EXTENSION}` : `${base}.license-${tokenId}${PACKAGE_EXTENSION}`;
-}
-
-/** The name the plaintext is saved under: the original file name when the package names it. */
-export function plaintextFileName(fileName: string | undefined, packageName: string): string {
-  return fileName || stem(packageName) || "content";
-}
-
 /** Offers a blob as a download under `name`. */
 export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);

@@ -1,6 +1,6 @@
 "use client";
 
-import { readHeaderFromBlob } from "@superdist/package";
+import { copyFileName, readHeaderFromBlob } from "@superdist/package";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
@@ -14,7 +14,7 @@ import { VerifierStatus } from "../components/VerifierStatus.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
 import { type CatalogEntry, useCatalog, useMarket } from "../hooks/useMarket.ts";
 import { useRekey } from "../hooks/useRekey.ts";
-import { copyFileName, listCopies, type StoredCopy, saveBlob, storeCopy } from "../lib/copies.ts";
+import { listCopies, type StoredCopy, saveBlob, storeCopy } from "../lib/copies.ts";
 import type { OwnedLicense } from "../lib/licenses.ts";
 import { describeError } from "../lib/txErrors.ts";
 

@@ -1,7 +1,13 @@
 "use client";
 
 import { getLineage } from "@superdist/contracts";
-import { type PackageHeader, readHeaderFromBlob, unwrapFileKey } from "@superdist/package";
+import {
+  copyFileName,
+  type PackageHeader,
+  plaintextFileName,
+  readHeaderFromBlob,
+  unwrapFileKey,
+} from "@superdist/package";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type DragEvent, type FormEvent, useEffect, useId, useRef, useState } from "react";
@@ -18,7 +24,7 @@ import { useMyLicenses } from "../hooks/useLicenses.ts";
 import { type CatalogEntry, useCatalogEntry, useMarket } from "../hooks/useMarket.ts";
 import { useRekey } from "../hooks/useRekey.ts";
 import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
-import { copyFileName, plaintextFileName, saveBlob, storeCopy } from "../lib/copies.ts";
+import { saveBlob, storeCopy } from "../lib/copies.ts";
 import { formatSize, shortAddress } from "../lib/format.ts";
 import { browserIdentity } from "../lib/identity.ts";
 import { fetchShared, magnetFromShareLink } from "../lib/p2p.ts";

@@ -1,7 +1,7 @@
 "use client";
 
-import { ETH, getCurrency, splitPurchase, superdistMarketAbi } from "@superdist/contracts";
-import { rekeyBlob, writeHeader } from "@superdist/package";
+import { ETH, encodeMetadata, getCurrency, splitPurchase, superdistMarketAbi } from "@superdist/contracts";
+import { copyFileName, rekeyBlob, writeHeader } from "@superdist/package";
 import { getVerifierRecipient } from "@superdist/verifier/client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -17,10 +17,9 @@ import { TxStatus } from "../components/TxStatus.tsx";
 import { useMarket } from "../hooks/useMarket.ts";
 import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { useTransactor } from "../hooks/useTransactor.ts";
-import { copyFileName, saveBlob, storeCopy } from "../lib/copies.ts";
+import { saveBlob, storeCopy } from "../lib/copies.ts";
 import { formatBps, formatSize } from "../lib/format.ts";
 import { browserIdentity } from "../lib/identity.ts";
-import { encodeMetadata } from "../lib/metadata.ts";
 import { encryptInWorker } from "../lib/packageWorker.ts";
 import { describeError } from "../lib/txErrors.ts";
 

@@ -1,18 +1,35 @@
 import { randomBytes } from "node:crypto";
 import { rename, rm, stat } from "node:fs/promises";
-import { basename } from "node:path";
-import { ETH, getCurrency, superdistMarketAbi } from "@superdist/contracts";
-import { keyCommitment, type Lineage } from "@superdist/package";
+import { basename, dirname, extname, join } from "node:path";
+import { ETH, encodeMetadata, getCurrency, superdistMarketAbi } from "@superdist/contracts";
+import { copyFileName, keyCommitment, type Lineage } from "@superdist/package";
 import { encryptFile } from "@superdist/package/node";
 import { getVerifierRecipient } from "@superdist/verifier/client";
 import { type Address, isAddress, parseEventLogs, parseUnits } from "viem";
 import { loadContext } from "../config.ts";
-import { PACKAGE_EXTENSION } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
 import { readIdentityFile } from "../identity.ts";
 import type { ParsedOptions } from "../main.ts";
 import { amount, emit } from "../output.ts";
 import { progressBar } from "../progress.ts";
+
+/** Media types the dApp previews, by file extension. */
+const MEDIA_TYPES: Record<string, string> = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".svg": "image/svg+xml",
+  ".wav": "audio/wav",
+  ".mp3": "audio/mpeg",
+  ".ogg": "audio/ogg",
+  ".mp4": "video/mp4",
+  ".webm": "video/webm",
+  ".pdf": "application/pdf",
+  ".txt": "text/plain",
+  ".md": "text/markdown",
+};
 
 const USAGE =
   "Usage: superdist publish <file> --price <amount> --currency <ETH|address> --rewards <percent,...> --title <text>";
@@ -42,7 +59,7 @@ export async function publish(positionals: string[], options: ParsedOptions): Pr
     .filter((p) => p.trim() !== "")
     .map((p) => percentToBps(p, "--rewards"));
   const royaltyBps = options.royalty ? percentToBps(options.royalty, "--royalty") : 0;
-  const output = options.output ?? `${input}${PACKAGE_EXTENSION}`;
+  const output = options.output ?? join(dirname(input), copyFileName(basename(input), 0n));
   if (await stat(output).catch(() => undefined)) {
     throw new CliError("OUTPUT_EXISTS", `${output} already exists; choose another name with -o.`);
   }
@@ -90,6 +107,7 @@ export async function publish(positionals: string[], options: ParsedOptions): Pr
     const metadata = {
       name: options.title,
       description: options.description ?? "",
+      mediaType: MEDIA_TYPES[extname(input).toLowerCase()] ?? "application/octet-stream",
       fileName: basename(input),
       size: inputStat?.size,
     };
@@ -110,7 +128,7 @@ export async function publish(positionals: string[], options: ParsedOptions): Pr
           keyCommitment: keyCommitment(fileKey),
           verifierRecipient,
           title: options.title ?? "",
-          metadataURI: `data:application/json;base64,${Buffer.from(JSON.stringify(metadata)).toString("base64")}`,
+          metadataURI: encodeMetadata(metadata),
         },
       ],
     });
