@@ -10,10 +10,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac, diffieHellman, generateKeyPairSync } from "node:crypto";
 import { once } from "node:events";
 import { createRequire } from "node:module";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { parseHeader, rekeyHeader, unwrapFileKey, verifyHeaderMac } from "@superdist/package";
-import { decodeBase64, rekeyTypedData } from "@superdist/verifier";
+import { decodeBase64, importIdentityKey, rekeyTypedData } from "@superdist/verifier";
 import { hashTypedData, type PrivateKeyAccount, recoverAddress } from "viem";
 import { freePort, ROOT } from "../test/helpers/localChain.ts";
 import {
@@ -148,6 +148,7 @@ try {
   log(`warming up for ${WARMUP_S} s...`);
   await load(started.url, bodies, WARMUP_S);
   log(`loading for ${DURATION_S} s with ${CONNECTIONS} connections...`);
+  const loadBefore = loadavg()[0] ?? 0;
   const cpuBefore = await verifierCpuSeconds(started.url);
   const result = await load(started.url, bodies, DURATION_S);
   const cpuAfter = await verifierCpuSeconds(started.url);
@@ -182,7 +183,8 @@ try {
 
   // What the package library spends per re-key today, for comparison with the floor.
   const parsed = parseHeader(header);
-  const unwrapMs = await cpuPerCall(300, () => unwrapFileKey(parsed, [fixture.verifier.identity]));
+  const identityKey = await importIdentityKey(fixture.verifier.identity);
+  const unwrapMs = await cpuPerCall(300, () => unwrapFileKey(parsed, [identityKey]));
   const macMs = await cpuPerCall(1000, () => verifyHeaderMac(parsed, content.fileKey));
   const writeMs = await cpuPerCall(300, () =>
     rekeyHeader({
@@ -221,7 +223,7 @@ try {
   const body = [
     "## Verifier re-keys",
     "",
-    `\`npm run bench:verifier\`: the verifier process against a local Hardhat node on loopback, ${CONNECTIONS} autocannon connections for ${DURATION_S} s after ${WARMUP_S} s of warm-up, ${TOKENS} licenses with one pre-signed request each, confirmations 0, info logging on. CPU is the verifier process's own (\`process_cpu_seconds_total\` from its /metrics) divided by the re-keys served. Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, shared with the node and the load generator.`,
+    `\`npm run bench:verifier\`: the verifier process against a local Hardhat node on loopback, ${CONNECTIONS} autocannon connections for ${DURATION_S} s after ${WARMUP_S} s of warm-up, ${TOKENS} licenses with one pre-signed request each, confirmations 0, info logging on. CPU is the verifier process's own (\`process_cpu_seconds_total\` from its /metrics) divided by the re-keys served. Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, shared with the node and the load generator; 1-minute load average ${loadBefore.toFixed(1)} when the run started.`,
     "",
     table,
   ].join("\n");

@@ -107,11 +107,6 @@ export function resolveConfig(config: VerifierConfig): ResolvedVerifierConfig {
     limits: { ...defaultLimits, ...config.limits },
     rateLimits: { ...defaultRateLimits, ...config.rateLimits },
     logger:
-      config.logger ??
-      pino(
-        { level: config.logLevel ?? "info", base: { service: "superdist-verifier" } },
-        // Asynchronous: under load, lines written while a write is pending go out together in one syscall.
-        pino.destination({ dest: 1, sync: !!process.env.TMP_SYNC }),
-      ),
+      config.logger ?? pino({ level: config.logLevel ?? "info", base: { service: "superdist-verifier" } }),
   };
 }

@@ -17,6 +17,7 @@ export { configFromEnv, type EnvConfig } from "./env.ts";
 export { isVerifierErrorCode } from "./errors.ts";
 export {
   defaultIdentityFile,
+  importIdentityKey,
   type LoadIdentityParameters,
   loadIdentity,
   parseIdentities,
