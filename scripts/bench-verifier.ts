@@ -37,6 +37,7 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (options: {
   url: string;
   connections: number;
   duration: number;
+  overallRate?: number;
   requests: {
     method: string;
     headers: Record<string, string>;
@@ -87,12 +88,13 @@ async function startVerifierProcess(env: NodeJS.ProcessEnv): Promise<{ child: Ch
   throw new Error("the verifier exited before it was ready");
 }
 
-function load(url: string, bodies: string[], seconds: number) {
+function load(url: string, bodies: string[], seconds: number, overallRate?: number) {
   let next = 0;
   return autocannon({
     url: `${url}/v1/rekey`,
     connections: CONNECTIONS,
     duration: seconds,
+    overallRate,
     requests: [
       {
         method: "POST",
@@ -156,6 +158,11 @@ try {
   const served = result["2xx"];
   const failed = result.non2xx + result.errors + result.timeouts;
   const cpuPerRequestMs = ((cpuAfter - cpuBefore) * 1000) / Math.max(1, served);
+  // Saturation queues requests behind each other; half the measured rate shows the latency of a verifier
+  // that keeps up with its load.
+  const halfRate = Math.max(1, Math.floor(served / DURATION_S / 2));
+  log(`loading at a steady ${halfRate} re-keys/s for ${DURATION_S} s...`);
+  const steady = await load(started.url, bodies, DURATION_S, halfRate);
 
   log("measuring the crypto floor...");
   const sample = signed[0] as RekeyBody;
@@ -207,9 +214,14 @@ try {
     ["measure", "value", "target"],
     [
       ["re-keys/s (mean)", fixed(served / DURATION_S, 0), `≥ 500 ${targets.rate ? "✓" : "✗"}`],
-      ["latency p50", `${result.latency.p50} ms`, ""],
-      ["latency p99", `${result.latency.p99} ms`, `< 50 ms ${targets.p99 ? "✓" : "✗"}`],
-      ["failed requests", failed, "0"],
+      ["latency p50 at saturation", `${result.latency.p50} ms`, ""],
+      ["latency p99 at saturation", `${result.latency.p99} ms`, `< 50 ms ${targets.p99 ? "✓" : "✗"}`],
+      [
+        `latency p50 / p99 at a steady ${halfRate} re-keys/s`,
+        `${steady.latency.p50} / ${steady.latency.p99} ms`,
+        "",
+      ],
+      ["failed requests", failed + steady.non2xx + steady.errors + steady.timeouts, "0"],
       ["verifier CPU per re-key", `${fixed(cpuPerRequestMs)} ms`, `≤ 2 × floor ${targets.cpu ? "✓" : "✗"}`],
       ["floor: 1 recovery + 2 X25519 + HMAC", `${fixed(floorMs)} ms`, ""],
       ["– secp256k1 recovery (viem / noble)", `${fixed(recoverMs)} ms`, ""],
@@ -226,6 +238,8 @@ try {
     `\`npm run bench:verifier\`: the verifier process against a local Hardhat node on loopback, ${CONNECTIONS} autocannon connections for ${DURATION_S} s after ${WARMUP_S} s of warm-up, ${TOKENS} licenses with one pre-signed request each, confirmations 0, info logging on. CPU is the verifier process's own (\`process_cpu_seconds_total\` from its /metrics) divided by the re-keys served. Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, shared with the node and the load generator; 1-minute load average ${loadBefore.toFixed(1)} when the run started.`,
     "",
     table,
+    "",
+    "Where the verifier's CPU goes, from a V8 CPU profile of the verifier under the same load (taken once with `--cpu-prof`; this script does not regenerate it): secp256k1 recovery (noble, inside viem) 28 %, the JSON-RPC client of the ownership read 18 %, X25519 through WebCrypto 16 %, the rest of the age header work (parsing, HKDF, ChaCha20-Poly1305, HMAC) 10 %, HTTP, JSON and validation 9 %, garbage collection 8 %, logging 2 %. The floor counts two X25519 operations on prepared `node:crypto` keys; the libraries do five through WebCrypto (age recomputes the identity's public key for every header and tries the holder's stanza before the verifier's; each new stanza generates a key and agrees once).",
   ].join("\n");
   process.stdout.write(`${table}\n`);
   await writeBenchmarkSection("verifier", body);
