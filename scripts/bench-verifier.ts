@@ -239,7 +239,7 @@ try {
     "",
     table,
     "",
-    "Where the verifier's CPU goes, from a V8 CPU profile of the verifier under the same load (taken once with `--cpu-prof`; this script does not regenerate it): secp256k1 recovery (noble, inside viem) 28 %, the JSON-RPC client of the ownership read 18 %, X25519 through WebCrypto 16 %, the rest of the age header work (parsing, HKDF, ChaCha20-Poly1305, HMAC) 10 %, HTTP, JSON and validation 9 %, garbage collection 8 %, logging 2 %. The floor counts two X25519 operations on prepared `node:crypto` keys; the libraries do five through WebCrypto (age recomputes the identity's public key for every header and tries the holder's stanza before the verifier's; each new stanza generates a key and agrees once).",
+    "Where the verifier's CPU goes, from a V8 CPU profile of the verifier under the same load (taken once with `--cpu-prof`; this script does not regenerate it): secp256k1 recovery (noble, inside viem) 28 %, the JSON-RPC client of the ownership read 18 %, X25519 through WebCrypto 16 %, the rest of the age header work (parsing, HKDF, ChaCha20-Poly1305, HMAC) 10 %, HTTP, JSON and validation 9 %, garbage collection 8 %, logging 2 %. The floor counts two X25519 operations on prepared `node:crypto` keys; the libraries do seven scalar multiplications through WebCrypto: three to unwrap (age recomputes the identity's public key for every header and tries the holder's stanza before the verifier's) and two per new stanza (an ephemeral key, then the agreement).",
   ].join("\n");
   process.stdout.write(`${table}\n`);
   await writeBenchmarkSection("verifier", body);
