@@ -381,6 +381,27 @@ describe("verifier refusals", () => {
     );
   });
 
+  test("browsers may call the API from another origin and read Retry-After", async () => {
+    const preflight = await verifier.app.request("/v1/rekey", {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://127.0.0.1:3000",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "*");
+    assert.match(preflight.headers.get("access-control-allow-methods") ?? "", /POST/);
+    const refused = await verifier.app.request("/v1/rekey", {
+      method: "POST",
+      headers: { origin: "http://127.0.0.1:3000" },
+      body: "{}",
+    });
+    assert.equal(refused.headers.get("access-control-allow-origin"), "*");
+    assert.match(refused.headers.get("access-control-expose-headers") ?? "", /Retry-After/i);
+  });
+
   test("the recipient, health and metrics endpoints answer", async () => {
     const recipient = (await (await verifier.app.request("/v1/recipient")).json()) as { recipient: string };
     assert.equal(recipient.recipient, fixture.verifier.recipient);

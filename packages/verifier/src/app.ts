@@ -97,7 +97,11 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     );
   });
 
-  app.use("/v1/*", cors({ origin: "*", allowMethods: ["GET", "POST"], maxAge: 600 }));
+  // Browsers call the verifier from the dApp's origin; requests carry no cookies, the signature is the credential.
+  app.use(
+    "/v1/*",
+    cors({ origin: "*", allowMethods: ["GET", "POST"], exposeHeaders: ["Retry-After"], maxAge: 600 }),
+  );
 
   app.use("/v1/*", async (c, next) => {
     const decision = perIp.take(clientIp(c, resolved.trustProxy));
