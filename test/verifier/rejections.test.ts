@@ -458,6 +458,25 @@ describe("verifier refusals", () => {
     for (const secret of secrets) assert.ok(!text.includes(secret), `logs contain ${secret.slice(0, 12)}...`);
   });
 
+  test("a verifier configured with a market address where no contract lives answers 502, not a refusal", async () => {
+    const nowhere = "0x000000000000000000000000000000000000dEaD";
+    const misconfigured = await verifierFor(fixture, { market: nowhere });
+    const header = await writeHeader({
+      fileKey: content.fileKey,
+      holderRecipients: [holder.recipient],
+      verifierRecipient: fixture.verifier.recipient,
+      lineage: { ...parseHeader(content.header).lineage, market: nowhere },
+    });
+    const body = await signedRekeyBody({ chainId: fixture.chain.chainId, market: nowhere }, buyer, {
+      header,
+      tokenId,
+      recipient: holder.recipient,
+    });
+    const response = await postRekey(misconfigured.app, body);
+    assert.equal(response.status, 502);
+    assert.equal(((await response.json()) as { code: string }).code, "CHAIN_ERROR");
+  });
+
   test("a verifier pointed at an RPC of another chain refuses to start", async () => {
     await assert.rejects(
       startVerifier({

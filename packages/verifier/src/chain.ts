@@ -3,6 +3,7 @@ import {
   type Address,
   BaseError,
   ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
   type Hex,
   http,
   type PublicClient,
@@ -162,7 +163,7 @@ function toVerifierError(error: unknown): VerifierError {
     }
   }
   const shortMessage = error instanceof BaseError ? error.shortMessage : String(error);
-  if (error instanceof BaseError && error.name === "ContractFunctionZeroDataError") {
+  if (error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionZeroDataError)) {
     return new VerifierError("CHAIN_ERROR", "No market contract answers at the configured address.", {
       cause: error,
       details: shortMessage,
