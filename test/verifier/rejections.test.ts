@@ -477,6 +477,21 @@ describe("verifier refusals", () => {
     assert.equal(((await response.json()) as { code: string }).code, "CHAIN_ERROR");
   });
 
+  test("with confirmations, a license is served only once its purchase is that deep", async () => {
+    const confirmed = await verifierFor(fixture, { confirmations: 2 });
+    const fresh = await fixture.buy(content.contentId, buyer);
+    const body = await validBody({ tokenId: fresh });
+    await assertRefused(await postRekey(confirmed.app, body), 404, "TOKEN_NOT_FOUND");
+    await fixture.publicClient.request({ method: "hardhat_mine" as never, params: ["0x2"] as never });
+    // The verifier may reuse a block number for up to a second; older only means more confirmations.
+    let status = 0;
+    for (let attempt = 0; attempt < 20 && status !== 200; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      status = (await postRekey(confirmed.app, body)).status;
+    }
+    assert.equal(status, 200);
+  });
+
   test("a verifier pointed at an RPC of another chain refuses to start", async () => {
     await assert.rejects(
       startVerifier({
