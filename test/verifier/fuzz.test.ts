@@ -295,6 +295,10 @@ describe("fuzzing the re-key endpoint", () => {
     assert.match(chunked, /^HTTP\/1\.1 413/);
     assert.match(chunked, /BODY_TOO_LARGE/);
 
+    const oversized = await fetch(`${url}/v1/rekey`, { method: "POST", body: "x".repeat(20_000) });
+    assert.equal(oversized.status, 413);
+    assert.equal(((await oversized.json()) as { code: string }).code, "BODY_TOO_LARGE");
+
     assert.equal(child.exitCode, null, "the verifier process is still running");
     assert.equal((await fetch(`${url}/health`)).status, 200);
     assert.equal(
