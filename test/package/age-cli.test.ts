@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { after, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { CHUNK_SIZE, type PackageErrorCode, rekeyHeader, unwrapFileKey } from "@superdist/package";
+import { CHUNK_SIZE, type PackageErrorCode, rekeyHeader, unwrapHeader } from "@superdist/package";
 import { decryptFile, encryptFile, readHeaderFromFile, rekeyFile } from "@superdist/package/node";
 import { keyPair, lineage, rejectsWith, sha256, tempDir } from "./fixtures.ts";
 
@@ -54,14 +54,16 @@ describe("the age tool", () => {
     assert.equal(sha256(await readFile(tmp.path("age.out"))), sha256(plaintext));
 
     const header = await readHeaderFromFile(tmp.path("pkg.age"));
-    const fileKey = await unwrapFileKey(header, [verifier.identity]);
-    assert.ok(fileKey);
+    const unwrapped = await unwrapHeader(header, [verifier.identity]);
+    assert.ok(unwrapped?.stanza);
+    // As the verifier re-keys: its own stanza is kept as it is, only the holder's is new.
     const newHeader = await rekeyHeader({
       header,
-      fileKey,
+      fileKey: unwrapped.fileKey,
       holderRecipients: [buyer.recipient],
       verifierRecipient: verifier.recipient,
       holderTokenId: 3n,
+      verifierStanza: unwrapped.stanza,
     });
     await rekeyFile(tmp.path("pkg.age"), tmp.path("rekeyed.age"), newHeader);
     assert.ok(await ageDecrypt(buyer.file, tmp.path("rekeyed.age"), tmp.path("age-rekeyed.out")));

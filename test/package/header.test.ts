@@ -10,6 +10,7 @@ import {
   parseHeader,
   rekeyHeader,
   unwrapFileKey,
+  unwrapHeader,
   verifyHeaderMac,
   writeHeader,
 } from "@superdist/package";
@@ -323,6 +324,73 @@ describe("rekeyHeader", () => {
     assert.deepEqual(await unwrapFileKey(rekeyed, [verifier.identity]), fileKey);
     assert.equal(await unwrapFileKey(rekeyed, [holder.identity]), null);
     await verifyHeaderMac(rekeyed, fileKey);
+  });
+
+  test("reuses the verifier's stanza it is given, and the result re-keys again", async () => {
+    const unwrapped = await unwrapHeader(parsed, [stranger.identity, verifier.identity]);
+    assert.ok(unwrapped?.stanza);
+    assert.deepEqual(unwrapped.fileKey, fileKey);
+    assert.equal(unwrapped.identityIndex, 1);
+    assert.equal(unwrapped.recipient, verifier.recipient);
+    assert.equal(unwrapped.stanza, parsed.stanzas[1]);
+    const buyer = await keyPair();
+    const rekeyed = parseHeader(
+      await rekeyHeader({
+        header: parsed,
+        fileKey,
+        holderRecipients: [buyer.recipient],
+        verifierRecipient: verifier.recipient,
+        holderTokenId: 7n,
+        verifierStanza: unwrapped.stanza,
+      }),
+    );
+    assert.deepEqual(rekeyed.stanzas[1], parsed.stanzas[1]);
+    assert.notDeepEqual(rekeyed.stanzas[0], parsed.stanzas[0]);
+    assert.deepEqual(rekeyed.lineage, { ...lineage, market, holderTokenId: 7n });
+    await verifyHeaderMac(rekeyed, fileKey);
+    assert.deepEqual(await unwrapFileKey(rekeyed, [buyer.identity]), fileKey);
+    assert.equal(await unwrapFileKey(rekeyed, [holder.identity]), null);
+    // age-encryption, a reader independent of ours, accepts it.
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(verifier.identity);
+    assert.deepEqual(await decrypter.decryptHeader(rekeyed.bytes), fileKey);
+
+    const again = await unwrapHeader(rekeyed, [verifier.identity]);
+    assert.ok(again?.stanza);
+    const twice = parseHeader(
+      await rekeyHeader({
+        header: rekeyed,
+        fileKey: again.fileKey,
+        holderRecipients: [holder.recipient],
+        verifierRecipient: verifier.recipient,
+        holderTokenId: 8n,
+        verifierStanza: again.stanza,
+      }),
+    );
+    assert.deepEqual(await unwrapFileKey(twice, [holder.identity]), fileKey);
+    assert.deepEqual(twice.stanzas[1], parsed.stanzas[1]);
+  });
+
+  test("refuses to reuse a stanza that is not the header's", async () => {
+    const other = parseHeader(
+      await writeHeader({
+        fileKey,
+        holderRecipients: [holder.recipient],
+        verifierRecipient: verifier.recipient,
+        lineage,
+      }),
+    );
+    await rejectsWith(
+      rekeyHeader({
+        header: parsed,
+        fileKey,
+        holderRecipients: [holder.recipient],
+        verifierRecipient: verifier.recipient,
+        holderTokenId: 1n,
+        verifierStanza: other.stanzas[1],
+      }),
+      "INVALID_RECIPIENT",
+    );
   });
 
   test("refuses a file key that did not make the header", async () => {

@@ -6,7 +6,14 @@ import { Decrypter } from "age-encryption";
 import { checkFileKey } from "./commitment.ts";
 import { PackageError } from "./errors.ts";
 import { LINEAGE_STANZA, type Lineage, lineageArgs, parseLineageArgs } from "./lineage.ts";
-import { parseX25519Recipient, wrapX25519 } from "./x25519.ts";
+import {
+  isX25519PrivateKey,
+  type PreparedX25519Identity,
+  parseX25519Recipient,
+  prepareX25519Identity,
+  unwrapX25519,
+  wrapX25519,
+} from "./x25519.ts";
 
 export const AGE_VERSION_LINE = "age-encryption.org/v1";
 /** Largest header accepted or written, MAC line included. */
@@ -191,15 +198,15 @@ export async function verifyHeaderMac(header: PackageHeader, fileKey: Uint8Array
   }
 }
 
+function isX25519Identity(identity: string | CryptoKey): boolean {
+  return typeof identity === "string"
+    ? identity.startsWith("AGE-SECRET-KEY-1")
+    : isX25519PrivateKey(identity);
+}
+
 function checkIdentity(identity: string | CryptoKey): void {
   const ok =
-    typeof identity === "string"
-      ? identity.startsWith("AGE-SECRET-KEY-")
-      : typeof CryptoKey !== "undefined" &&
-        identity instanceof CryptoKey &&
-        identity.type === "private" &&
-        identity.algorithm.name === "X25519" &&
-        identity.usages.includes("deriveBits");
+    typeof identity === "string" ? identity.startsWith("AGE-SECRET-KEY-") : isX25519PrivateKey(identity);
   if (!ok) {
     throw new PackageError("INVALID_IDENTITY", "Not an age identity.", {
       details: "expected AGE-SECRET-KEY-1... or an X25519 private CryptoKey with deriveBits",
@@ -207,24 +214,69 @@ function checkIdentity(identity: string | CryptoKey): void {
   }
 }
 
+export type UnwrapHeaderReturnType = {
+  fileKey: Uint8Array;
+  /** The X25519 stanza that yielded the key; absent when an identity of another type matched. */
+  stanza?: Stanza;
+  /** The age recipient of the X25519 identity that matched ("age1..."); absent for other types. */
+  recipient?: string;
+  /** Index in `identities` of the identity that matched. */
+  identityIndex: number;
+};
+
 /**
- * Unwraps the file key with the first identity that matches a stanza; null when none does. Identities are
- * age-encryption's (strings or X25519 CryptoKeys). Its Decrypter checks the MAC as part of unwrapping, so a
- * key from a tampered header surfaces as MAC_MISMATCH here rather than as a key.
+ * Unwraps the file key with the identities, then checks the header MAC with it: a key from a tampered header
+ * surfaces as MAC_MISMATCH rather than as a key. Null when no identity matches a stanza. Identities are age's
+ * (strings or X25519 CryptoKeys); X25519 CryptoKeys are prepared once and remembered, so a service passing the
+ * same keys for every header pays one scalar multiplication per stanza tried. The last X25519 stanza is tried
+ * first: packages put the verifier's there, and the verifier is the one unwrapping many headers.
  */
+export async function unwrapHeader(
+  header: PackageHeader,
+  identities: readonly (string | CryptoKey)[],
+): Promise<UnwrapHeaderReturnType | null> {
+  for (const identity of identities) checkIdentity(identity);
+  const x25519: { identity: PreparedX25519Identity; index: number }[] = [];
+  const others: { identity: string; index: number }[] = [];
+  for (const [index, identity] of identities.entries()) {
+    if (isX25519Identity(identity)) x25519.push({ identity: await prepareX25519Identity(identity), index });
+    else others.push({ identity: identity as string, index });
+  }
+  const stanzas = header.stanzas.filter((s) => s.type === "X25519");
+  const last = stanzas.pop();
+  if (last) stanzas.unshift(last);
+  for (const stanza of stanzas) {
+    for (const { identity, index } of x25519) {
+      const fileKey = await unwrapX25519(stanza, identity);
+      if (fileKey) {
+        await verifyHeaderMac(header, fileKey);
+        return { fileKey, stanza, recipient: identity.recipient, identityIndex: index };
+      }
+    }
+  }
+  for (const { identity, index } of others) {
+    const fileKey = await unwrapWithAge(header, identity);
+    if (fileKey) return { fileKey, identityIndex: index };
+  }
+  return null;
+}
+
+/** The file key of `header` for the first identity that matches a stanza, MAC checked; see unwrapHeader. */
 export async function unwrapFileKey(
   header: PackageHeader,
   identities: (string | CryptoKey)[],
 ): Promise<Uint8Array | null> {
-  if (identities.length === 0) return null;
+  return (await unwrapHeader(header, identities))?.fileKey ?? null;
+}
+
+// Identities of types packages do not write themselves (age's post-quantum hybrid) go through age-encryption,
+// whose Decrypter checks the MAC as part of unwrapping.
+async function unwrapWithAge(header: PackageHeader, identity: string): Promise<Uint8Array | null> {
   const decrypter = new Decrypter();
-  for (const identity of identities) {
-    checkIdentity(identity);
-    try {
-      decrypter.addIdentity(identity);
-    } catch (cause) {
-      throw new PackageError("INVALID_IDENTITY", "Not an age identity.", { cause });
-    }
+  try {
+    decrypter.addIdentity(identity);
+  } catch (cause) {
+    throw new PackageError("INVALID_IDENTITY", "Not an age identity.", { cause });
   }
   try {
     return await decrypter.decryptHeader(header.bytes);
@@ -251,19 +303,34 @@ export type WriteHeaderParameters = {
 /** A fresh header: one X25519 stanza per holder recipient, the verifier's, the lineage; MAC by `fileKey`. */
 export async function writeHeader(p: WriteHeaderParameters): Promise<Uint8Array> {
   checkFileKey(p.fileKey);
-  if (!Array.isArray(p.holderRecipients) || p.holderRecipients.length === 0) {
+  return assembleHeader(p.fileKey, p.holderRecipients, p.verifierRecipient, p.lineage);
+}
+
+async function assembleHeader(
+  fileKey: Uint8Array,
+  holderRecipients: string[],
+  verifierRecipient: string,
+  lineage: Lineage,
+  verifierStanza?: Stanza,
+): Promise<Uint8Array> {
+  if (!Array.isArray(holderRecipients) || holderRecipients.length === 0) {
     throw new PackageError("INVALID_RECIPIENT", "A package needs at least one holder recipient.");
   }
-  if (p.holderRecipients.length + 2 > MAX_STANZAS) {
+  if (holderRecipients.length + 2 > MAX_STANZAS) {
     throw new PackageError("TOO_MANY_STANZAS", "Too many holder recipients.", {
       details: `at most ${MAX_STANZAS - 2} holder recipients fit in a header`,
     });
   }
-  const lineage = { type: LINEAGE_STANZA, args: lineageArgs(p.lineage), body: new Uint8Array(0) };
-  const keys = [...p.holderRecipients, p.verifierRecipient].map(parseX25519Recipient);
-  const stanzas = [...(await Promise.all(keys.map((key) => wrapX25519(p.fileKey, key)))), lineage];
+  const lineageStanza = { type: LINEAGE_STANZA, args: lineageArgs(lineage), body: new Uint8Array(0) };
+  const keys = [...holderRecipients, verifierRecipient].map(parseX25519Recipient);
+  const verifierKey = keys.pop() as Uint8Array;
+  const stanzas = await Promise.all([
+    ...keys.map((key) => wrapX25519(fileKey, key)),
+    verifierStanza ?? wrapX25519(fileKey, verifierKey),
+  ]);
+  stanzas.push(lineageStanza);
   const headerNoMac = encodeHeaderNoMac(stanzas);
-  const macLine = encoder.encode(` ${base64nopad.encode(headerMac(p.fileKey, headerNoMac))}\n`);
+  const macLine = encoder.encode(` ${base64nopad.encode(headerMac(fileKey, headerNoMac))}\n`);
   const bytes = new Uint8Array(headerNoMac.length + macLine.length);
   bytes.set(headerNoMac, 0);
   bytes.set(macLine, headerNoMac.length);
@@ -281,18 +348,28 @@ export type RekeyHeaderParameters = {
   holderRecipients: string[];
   verifierRecipient: string;
   holderTokenId: bigint;
+  /**
+   * An X25519 stanza of `header` that wraps `fileKey` to `verifierRecipient`, as unwrapHeader returns it when
+   * the verifier's current identity matched. It is copied as is instead of wrapping the key anew: the same key
+   * to the same recipient, without an ephemeral key and an agreement.
+   */
+  verifierStanza?: Stanza | undefined;
 };
 
 /**
  * The header of the same content for a new holder: same file key (so the payload and its nonce stay valid),
- * fresh stanzas, and the lineage with `holderTokenId`. Refuses a file key that did not make `header`.
+ * fresh holder stanzas, the verifier's (reused when given), and the lineage with `holderTokenId`. Refuses a file
+ * key that did not make `header`.
  */
 export async function rekeyHeader(p: RekeyHeaderParameters): Promise<Uint8Array> {
   await verifyHeaderMac(p.header, p.fileKey);
-  return writeHeader({
-    fileKey: p.fileKey,
-    holderRecipients: p.holderRecipients,
-    verifierRecipient: p.verifierRecipient,
-    lineage: { ...p.header.lineage, holderTokenId: p.holderTokenId },
-  });
+  const reused = p.verifierStanza;
+  if (reused !== undefined && (reused.type !== "X25519" || !p.header.stanzas.includes(reused))) {
+    throw new PackageError(
+      "INVALID_RECIPIENT",
+      "The verifier stanza to reuse is not an X25519 stanza of the header.",
+    );
+  }
+  const lineage = { ...p.header.lineage, holderTokenId: p.holderTokenId };
+  return assembleHeader(p.fileKey, p.holderRecipients, p.verifierRecipient, lineage, reused);
 }
