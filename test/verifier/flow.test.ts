@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { superdistMarketAbi } from "@superdist/contracts";
-import { isPackageError } from "@superdist/package";
+import { generateX25519Identity, isPackageError, unwrapFileKey } from "@superdist/package";
 import { decryptFile, encryptFile, readHeaderFromFile, rekeyFile } from "@superdist/package/node";
 import {
   rekeyDeadline,
@@ -131,6 +131,7 @@ describe("re-key flow on a local chain", () => {
     out: string,
     tokenId: bigint,
     holder: AgeKeyPair,
+    verifierUrl = verifier.url,
   ) {
     const header = (await readHeaderFromFile(copy)).bytes;
     const deadline = rekeyDeadline(300);
@@ -144,7 +145,7 @@ describe("re-key flow on a local chain", () => {
     });
     const signature = await signer.signTypedData(typedData);
     const answer = await requestRekey({
-      verifierUrls: [verifier.url],
+      verifierUrls: [verifierUrl],
       header,
       tokenId,
       recipient: holder.recipient,
@@ -172,6 +173,10 @@ describe("re-key flow on a local chain", () => {
     const { header } = await rekeyCopy(alice, published, aliceCopy, aliceToken, aliceKey);
     assert.equal(header.lineage.holderTokenId, aliceToken);
     assert.equal(header.lineage.contentId, contentId);
+    // The verifier keeps its own stanza as it was and writes only the holder's.
+    const original = await readHeaderFromFile(published);
+    assert.deepEqual(header.stanzas.at(-2), original.stanzas.at(-2));
+    assert.notDeepEqual(header.stanzas[0], original.stanzas[0]);
 
     const opened = join(dir, "alice.bin");
     await decryptFile(aliceCopy, opened, [aliceKey.identity]);
@@ -196,6 +201,42 @@ describe("re-key flow on a local chain", () => {
     const { header } = await rekeyCopy(bob, aliceCopy, bobCopy, aliceToken, bobKey);
     assert.equal(header.lineage.holderTokenId, aliceToken);
     assert.deepEqual(await ageDecrypt(bobKey, bobCopy), plaintext);
+  });
+
+  test("after a key rotation a copy for the retired identity is re-keyed to the current one", async () => {
+    const current = await generateX25519Identity();
+    const rotated = await startVerifier({
+      rpcUrl: fixture.chain.rpcUrl,
+      chainId: fixture.chain.chainId,
+      market: fixture.chain.market,
+      identities: [current, fixture.verifier.identity],
+      port: 0,
+      logger: pino({ level: "silent" }),
+    });
+    try {
+      const bobCopy = join(dir, "bob.age");
+      const rotatedCopy = join(dir, "bob-rotated.age");
+      const { header } = await rekeyCopy(bob, bobCopy, rotatedCopy, aliceToken, bobKey, rotated.url);
+      assert.ok(await unwrapFileKey(header, [current]), "the current identity opens the new copy");
+      assert.equal(
+        await unwrapFileKey(header, [fixture.verifier.identity]),
+        null,
+        "the retired one does not",
+      );
+      assert.deepEqual(await ageDecrypt(bobKey, rotatedCopy), plaintext);
+      // And the copy for the current identity is re-keyed again, reusing that stanza.
+      const { header: again } = await rekeyCopy(
+        bob,
+        rotatedCopy,
+        join(dir, "bob-rotated-again.age"),
+        aliceToken,
+        bobKey,
+        rotated.url,
+      );
+      assert.deepEqual(again.stanzas.at(-2), header.stanzas.at(-2));
+    } finally {
+      await rotated.close();
+    }
   });
 
   test("a license held by an ERC-1271 smart account is served on its owner's signature", async () => {

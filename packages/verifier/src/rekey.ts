@@ -4,7 +4,8 @@ import {
   type PackageHeader,
   parseHeader,
   rekeyHeader,
-  unwrapFileKey,
+  type Stanza,
+  unwrapHeader,
 } from "@superdist/package";
 import type { Address, Hex } from "viem";
 import type { ChainReader } from "./chain.ts";
@@ -78,7 +79,7 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
     throw rateLimited(tokenLimit.retryAfterSeconds, "this license token");
 
   // Unwrapping checks the header MAC with the key it finds (MAC_MISMATCH), and re-keying checks it again.
-  const fileKey = await unwrap(header, context.identities);
+  const { fileKey, verifierStanza } = await unwrap(header, context.identities, context.recipient);
 
   const block = await context.chain.readBlock();
   // Both reads go out together; the content's answer is judged first so that the refusal code is stable.
@@ -111,6 +112,7 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
       holderRecipients: [request.recipient],
       verifierRecipient: context.recipient,
       holderTokenId: request.tokenId,
+      verifierStanza,
     });
   } catch (error) {
     if (error instanceof PackageError && error.code === "INVALID_RECIPIENT") throw invalidRecipient();
@@ -177,20 +179,24 @@ async function parse(bytes: Uint8Array, maxStanzas: number): Promise<PackageHead
 async function unwrap(
   header: PackageHeader,
   identities: readonly (string | CryptoKey)[],
-): Promise<Uint8Array> {
-  let fileKey: Uint8Array | null;
+  recipient: string,
+): Promise<{ fileKey: Uint8Array; verifierStanza: Stanza | undefined }> {
+  let unwrapped: Awaited<ReturnType<typeof unwrapHeader>>;
   try {
-    fileKey = await unwrapFileKey(header, [...identities]);
+    unwrapped = await unwrapHeader(header, identities);
   } catch (error) {
     if (error instanceof PackageError && error.code === "MAC_MISMATCH") throw macMismatch();
     throw new VerifierError("MALFORMED_HEADER", "A recipient stanza of the header is malformed.", {
       cause: error,
     });
   }
-  if (!fileKey) {
+  if (!unwrapped) {
     throw new VerifierError("NO_VERIFIER_STANZA", "The header has no stanza this verifier can open.");
   }
-  return fileKey;
+  // A stanza opened by the current identity already wraps the key to the recipient new headers name; one of a
+  // retired identity does not, and the new header gets a fresh stanza.
+  const current = unwrapped.recipient === recipient;
+  return { fileKey: unwrapped.fileKey, verifierStanza: current ? unwrapped.stanza : undefined };
 }
 
 function macMismatch(): VerifierError {
