@@ -1,8 +1,8 @@
-import { chacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base64nopad, bech32 } from "@scure/base";
 import { createChunkAead } from "#aead";
+import { deriveSecret, ephemeralAgreement } from "#x25519-dh";
 import { FILE_KEY_LENGTH } from "./commitment.ts";
 import { PackageError } from "./errors.ts";
 import type { Stanza } from "./header.ts";
@@ -12,6 +12,8 @@ import type { Stanza } from "./header.ts";
 // written here. It is read here too: age-encryption's identity recomputes its public key (a scalar
 // multiplication) for every header, which a service unwrapping many headers with one key cannot afford.
 const X25519_LABEL = new TextEncoder().encode("age-encryption.org/v1/X25519");
+// Each wrap key seals exactly one file key, so the nonce is fixed at zero (age spec).
+const ZERO_NONCE = new Uint8Array(12);
 
 /** Decodes an age X25519 recipient ("age1..."), the public key the stanza is wrapped to. */
 export function parseX25519Recipient(recipient: string): Uint8Array {
@@ -32,18 +34,14 @@ export function parseX25519Recipient(recipient: string): Uint8Array {
 }
 
 /**
- * WebCrypto's X25519 (Node 22, current browsers; the same the browser identity is kept in) does the
- * scalar multiplications: native speed, and no key material in JavaScript memory beyond the shared secret.
+ * Native X25519 does the scalar multiplications (node:crypto under Node, WebCrypto in browsers, see
+ * x25519-dh.ts): no key material in JavaScript memory beyond the shared secret.
  */
 export async function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): Promise<Stanza> {
   let share: Uint8Array;
   let secret: Uint8Array;
   try {
-    const ephemeral = (await crypto.subtle.generateKey({ name: "X25519" }, true, [
-      "deriveBits",
-    ])) as CryptoKeyPair;
-    share = new Uint8Array(await crypto.subtle.exportKey("raw", ephemeral.publicKey));
-    secret = await deriveSecret(ephemeral.privateKey, recipient);
+    ({ share, secret } = await ephemeralAgreement(recipient));
   } catch (cause) {
     throw new PackageError("INVALID_RECIPIENT", "Cannot wrap the file key to this recipient.", {
       details: "X25519 key agreement failed (a low-order recipient, or no X25519 in this WebCrypto)",
@@ -58,7 +56,8 @@ export async function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): Pr
   salt.set(share, 0);
   salt.set(recipient, 32);
   const wrapKey = hkdf(sha256, secret, salt, X25519_LABEL, 32);
-  const body = chacha20poly1305(wrapKey, new Uint8Array(12)).encrypt(fileKey);
+  const body = new Uint8Array(fileKey.length + 16);
+  createChunkAead(wrapKey).seal(ZERO_NONCE, fileKey, body);
   return { type: "X25519", args: [base64nopad.encode(share)], body };
 }
 
@@ -85,17 +84,6 @@ function invalidIdentity(cause?: unknown): PackageError {
     details: "expected AGE-SECRET-KEY-1... or an X25519 private CryptoKey with deriveBits",
     cause,
   });
-}
-
-async function deriveSecret(key: CryptoKey, publicKey: Uint8Array): Promise<Uint8Array> {
-  const peer = await crypto.subtle.importKey(
-    "raw",
-    publicKey as Uint8Array<ArrayBuffer>,
-    { name: "X25519" },
-    false,
-    [],
-  );
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: "X25519", public: peer }, key, 256));
 }
 
 async function prepareKey(key: CryptoKey): Promise<PreparedX25519Identity> {
@@ -154,8 +142,6 @@ export function isX25519PrivateKey(identity: unknown): identity is CryptoKey {
     identity.usages.includes("deriveBits")
   );
 }
-
-const ZERO_NONCE = new Uint8Array(12);
 
 /**
  * The file key of an X25519 stanza if it is wrapped to `identity`, else null. The stanza must already be
