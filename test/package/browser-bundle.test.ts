@@ -8,8 +8,8 @@ import { build } from "esbuild";
 import { keyPair, open, seal, sha256, streamOf, tempDir } from "./fixtures.ts";
 
 // The dApp bundles the package for the browser: it must resolve to the portable cipher and never reach
-// node:crypto or node:fs. The bundle also runs here, so the two ChaCha20-Poly1305 implementations are
-// checked against each other.
+// node:crypto or node:fs. The bundle also runs here, so the two ChaCha20-Poly1305 and the two X25519
+// implementations are checked against each other.
 const tmp = await tempDir();
 after(() => tmp.remove());
 const entry = fileURLToPath(new URL("../../packages/package/src/index.ts", import.meta.url));
@@ -27,7 +27,12 @@ const result = await build({
 test("the browser bundle takes the portable cipher and no Node module", () => {
   const inputs = Object.keys(result.metafile.inputs);
   assert.ok(inputs.some((i) => i.endsWith("packages/package/src/aead.ts")));
-  assert.ok(!inputs.some((i) => i.endsWith("aead-node.ts") || i.endsWith("src/node.ts")));
+  assert.ok(inputs.some((i) => i.endsWith("packages/package/src/x25519-dh.ts")));
+  assert.ok(
+    !inputs.some(
+      (i) => i.endsWith("aead-node.ts") || i.endsWith("x25519-dh-node.ts") || i.endsWith("src/node.ts"),
+    ),
+  );
   assert.ok(!inputs.some((i) => i.startsWith("node:")));
 });
 
