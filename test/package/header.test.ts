@@ -297,6 +297,14 @@ describe("MAC and unwrapping", () => {
     assert.equal(await unwrapFileKey(parsed, [(other as CryptoKeyPair).privateKey]), null);
   });
 
+  test("unwrapFileKey refuses a low-order share rather than treating it as another recipient's", async () => {
+    const zeroShare = base64nopad.encode(new Uint8Array(32));
+    const stanzaLine = lines[1] as string;
+    const lowOrder = headerText.replace(stanzaLine, `-> X25519 ${zeroShare}`);
+    const parsedLowOrder = parseHeader(encoder.encode(lowOrder));
+    await rejectsWith(unwrapFileKey(parsedLowOrder, [stranger.identity]), "HEADER_MALFORMED");
+  });
+
   test("unwrapFileKey rejects what is not an identity", async () => {
     await rejectsWith(unwrapFileKey(parsed, [holder.recipient]), "INVALID_IDENTITY");
     await rejectsWith(unwrapFileKey(parsed, ["AGE-SECRET-KEY-1NOTAKEY"]), "INVALID_IDENTITY");
