@@ -5,6 +5,7 @@ import type { Torrent } from "webtorrent/dist/webtorrent.min.js";
 import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { formatSize } from "../lib/format.ts";
 import { seed, shareLinkFor } from "../lib/p2p.ts";
+import { CopyField } from "./CopyField.tsx";
 
 /** Seeds a copy to other browsers and shows the link that fetches it; sharing lasts while the page is open. */
 export function P2PShare({ blob, name }: { blob: Blob; name: string }) {
@@ -13,7 +14,6 @@ export function P2PShare({ blob, name }: { blob: Blob; name: string }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [, setTick] = useState(0);
-  const [copied, setCopied] = useState(false);
 
   useEffect(() => {
     if (!torrent) return;
@@ -53,25 +53,7 @@ export function P2PShare({ blob, name }: { blob: Blob; name: string }) {
       <label className="share-label" htmlFor={`p2p-${torrent.infoHash}`}>
         Peer-to-peer link: anyone with it downloads your copy from this browser
       </label>
-      <div className="share-row">
-        <input
-          id={`p2p-${torrent.infoHash}`}
-          readOnly
-          value={link}
-          data-testid="p2p-link"
-          onFocus={(e) => e.target.select()}
-        />
-        <button
-          type="button"
-          className="button small"
-          onClick={async () => {
-            await navigator.clipboard.writeText(link).catch(() => undefined);
-            setCopied(true);
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </button>
-      </div>
+      <CopyField id={`p2p-${torrent.infoHash}`} value={link} testId="p2p-link" />
       <p className="field-hint" aria-live="polite">
         Seeding to {torrent.numPeers} {torrent.numPeers === 1 ? "peer" : "peers"},{" "}
         {formatSize(torrent.uploaded)} sent. Keep this page open while others download.

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { Address } from "viem";
 import { Cover } from "../components/ContentCard.tsx";
+import { CopyField } from "../components/CopyField.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
 import { P2PShare } from "../components/P2PShare.tsx";
@@ -31,7 +32,6 @@ function useStoredCopies() {
 
 function ShareLink({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }) {
   const [origin, setOrigin] = useState("");
-  const [copied, setCopied] = useState(false);
   useEffect(() => setOrigin(window.location.origin), []);
   const link = `${origin}/content/${contentId}?ref=${tokenId}`;
   return (
@@ -39,25 +39,7 @@ function ShareLink({ contentId, tokenId }: { contentId: bigint; tokenId: bigint 
       <label className="share-label" htmlFor={`share-${tokenId}`}>
         Share link (buyers through it pay you)
       </label>
-      <div className="share-row">
-        <input
-          id={`share-${tokenId}`}
-          readOnly
-          value={link}
-          data-testid="share-link"
-          onFocus={(e) => e.target.select()}
-        />
-        <button
-          type="button"
-          className="button small"
-          onClick={async () => {
-            await navigator.clipboard.writeText(link).catch(() => undefined);
-            setCopied(true);
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </button>
-      </div>
+      <CopyField id={`share-${tokenId}`} value={link} testId="share-link" />
     </div>
   );
 }
