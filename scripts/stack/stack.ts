@@ -6,10 +6,10 @@
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { loadIdentity } from "@superdist/verifier";
-import type { Address, Hex } from "viem";
+import type { Address } from "viem";
 import { createPublicClient, http } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
 import { buildWeb } from "../build-web.ts";
+import { devPrivateKeys } from "./accounts.ts";
 import { assertPortsFree, type Ports, portsFromEnv } from "./ports.ts";
 import { httpOk, runCommand, type Service, startService, waitUntil } from "./processes.ts";
 import { type SeedResult, seedDemo } from "./seed.ts";
@@ -33,13 +33,6 @@ export type Stack = {
   seed?: SeedResult;
   stop(): Promise<void>;
 };
-
-/** Hardhat's default accounts, which `hardhat node` funds. */
-const MNEMONIC = "test test test test test test test test test test test junk";
-export const devPrivateKeys: Hex[] = Array.from({ length: 5 }, (_, i) => {
-  const key = mnemonicToAccount(MNEMONIC, { addressIndex: i }).getHdKey().privateKey;
-  return `0x${Buffer.from(key ?? []).toString("hex")}` as Hex;
-});
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { root } = options;

@@ -10,18 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Address, createPublicClient, type Hex, http } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { devPrivateKeys } from "../../scripts/stack/accounts.ts";
+import { runCommand } from "../../scripts/stack/processes.ts";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HARDHAT = join(ROOT, "node_modules/hardhat/dist/src/cli.js");
 
 /** Hardhat's default accounts: 0 deploys (and owns the demo token), the rest are free to play roles. */
-export const TEST_MNEMONIC = "test test test test test test test test test test test junk";
-export const testPrivateKeys: Hex[] = Array.from({ length: 10 }, (_, i) => {
-  const key = mnemonicToAccount(TEST_MNEMONIC, { addressIndex: i }).getHdKey().privateKey;
-  if (!key) throw new Error("no private key");
-  return `0x${Buffer.from(key).toString("hex")}`;
-});
+export const testPrivateKeys = devPrivateKeys;
 
 export type LocalChain = {
   rpcUrl: string;
@@ -57,23 +53,6 @@ async function waitForRpc(rpcUrl: string, child: ChildProcess, log: () => string
   throw new Error(`hardhat node did not answer at ${rpcUrl}: ${log()}`);
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARDHAT, ...args], { cwd: ROOT, env, stdio: "pipe" });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      out += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`hardhat ${args[0]} failed: ${out}`)),
-    );
-  });
-}
-
 /** Starts a node and deploys the market and the demo token. */
 export async function startLocalChain(): Promise<LocalChain> {
   const port = await freePort();
@@ -104,11 +83,13 @@ export async function startLocalChain(): Promise<LocalChain> {
   try {
     await waitForRpc(rpcUrl, node, () => log);
     const out = join(dir, "deployment.json");
-    await run(["run", "scripts/deploy.ts", "--network", "localhost"], {
-      ...process.env,
-      SUPERDIST_RPC_URL: rpcUrl,
-      SUPERDIST_DEPLOYMENT_OUT: out,
-      SUPERDIST_DEPLOYMENT_ID: deploymentId,
+    await runCommand(process.execPath, [HARDHAT, "run", "scripts/deploy.ts", "--network", "localhost"], {
+      cwd: ROOT,
+      env: {
+        SUPERDIST_RPC_URL: rpcUrl,
+        SUPERDIST_DEPLOYMENT_OUT: out,
+        SUPERDIST_DEPLOYMENT_ID: deploymentId,
+      },
     });
     const record = JSON.parse(await readFile(out, "utf8"));
     return {
