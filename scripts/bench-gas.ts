@@ -3,6 +3,7 @@
  * Buyers are fresh accounts (their license balance slot starts at zero), and ancestors already hold a reward
  * balance in the currency, the steady state of a content that sells.
  */
+import { getPermitTypedData } from "@superdist/contracts";
 import { network } from "hardhat";
 import { type Address, type Hex, maxUint256, parseEther, parseSignature, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -130,25 +131,15 @@ for (const [label, content, currency, price] of [
   await gasOf(await deployer.sendTransaction({ to: buyer.address, value: parseEther("1") }));
   await gasOf(await demoToken.write.mint([buyer.address, PRICE_TOKEN]));
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
-  const signature = await buyer.signTypedData({
-    domain: {
-      name: "Demo Dollar",
-      version: "1",
-      chainId: await publicClient.getChainId(),
-      verifyingContract: demoToken.address,
-    },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: { owner: buyer.address, spender: market.address, value: PRICE_TOKEN, nonce: 0n, deadline },
+  const permit = await getPermitTypedData(publicClient, {
+    token: demoToken.address,
+    owner: buyer.address,
+    spender: market.address,
+    value: PRICE_TOKEN,
+    deadline,
   });
+  if (!permit) throw new Error("the demo token supports permit");
+  const signature = await buyer.signTypedData(permit);
   const { v, r, s } = parseSignature(signature);
   const hash = await market.write.purchaseWithPermit(
     [tokenContent.contentId, 0n, buyer.address, PRICE_TOKEN, deadline, Number(v), r, s],
