@@ -38,7 +38,8 @@ const maxUint256 = 2n ** 256n - 1n;
 
 const rekeyBody = z.strictObject({
   header: z.string().min(1),
-  tokenId: z.string().regex(/^[0-9]{1,78}$/, "a decimal string"),
+  // Canonical form only: "01" and "1" name the same token, and one request has one spelling.
+  tokenId: z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "a decimal string without leading zeros"),
   recipient: z.string().max(200),
   deadline: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   // 64 (EIP-2098) or 65 bytes for an EOA; smart accounts (ERC-1271, ERC-6492 wrapped) may send more.
