@@ -56,6 +56,11 @@ export {
   getLineage,
   type LineageEntry,
 } from "./actions/getLineage.ts";
+export {
+  type GetOwnedLicensesParameters,
+  getOwnedLicenses,
+  type OwnedLicense,
+} from "./actions/getOwnedLicenses.ts";
 export { getPermitTypedData, type PermitTypedDataParameters } from "./actions/permit.ts";
 export {
   type PreviewPurchaseParameters,

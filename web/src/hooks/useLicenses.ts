@@ -1,9 +1,9 @@
 "use client";
 
+import { getOwnedLicenses } from "@superdist/contracts";
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { useConnection } from "wagmi";
-import { ownedLicenses } from "../lib/licenses.ts";
 import { useMarket } from "./useMarket.ts";
 
 /** The connected account's licenses, newest first. */
@@ -14,8 +14,8 @@ export function useMyLicenses() {
     queryKey: ["licenses", chainId, market, address],
     enabled: market !== null && address !== undefined,
     queryFn: async () =>
-      (await ownedLicenses(client, market as Address, address as Address, fromBlock)).sort((a, b) =>
-        a.tokenId < b.tokenId ? 1 : -1,
-      ),
+      (
+        await getOwnedLicenses(client, { market: market as Address, account: address as Address, fromBlock })
+      ).sort((a, b) => (a.tokenId < b.tokenId ? 1 : -1)),
   });
 }

@@ -1,4 +1,6 @@
-"use client";
+import type { OwnedLicense } from "@superdist/contracts";
+
+("use client");
 
 import { copyFileName, readHeaderFromBlob } from "@superdist/package";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -16,7 +18,6 @@ import { useMyLicenses } from "../hooks/useLicenses.ts";
 import { type CatalogEntry, useCatalog, useMarket } from "../hooks/useMarket.ts";
 import { useRekey } from "../hooks/useRekey.ts";
 import { listCopies, type StoredCopy, saveBlob, storeCopy } from "../lib/copies.ts";
-import type { OwnedLicense } from "../lib/licenses.ts";
 import { describeError } from "../lib/txErrors.ts";
 
 function useStoredCopies() {

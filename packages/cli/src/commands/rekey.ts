@@ -1,8 +1,7 @@
 import { stat } from "node:fs/promises";
-import { superdistMarketAbi } from "@superdist/contracts";
+import { getOwnedLicenses } from "@superdist/contracts";
 import { rekeyFile } from "@superdist/package/node";
 import type { Address } from "viem";
-import { getContractEvents, readContract } from "viem/actions";
 import { type Context, loadContext } from "../config.ts";
 import { type CopyInfo, licensedCopyName, readCopy, rekeyThroughVerifier } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
@@ -52,25 +51,13 @@ async function findLicense(ctx: Context, copy: CopyInfo, owner: Address): Promis
   const { lineage } = copy.header;
   if (lineage.holderTokenId !== 0n && copy.holder.toLowerCase() === owner.toLowerCase())
     return lineage.holderTokenId;
-  const received = await getContractEvents(ctx.publicClient, {
-    address: market,
-    abi: superdistMarketAbi,
-    eventName: "Transfer",
-    args: { to: owner },
+  const owned = await getOwnedLicenses(ctx.publicClient, {
+    market,
+    account: owner,
     fromBlock: BigInt(ctx.deployment.deployBlock),
-    strict: true,
   });
-  for (const event of received.reverse()) {
-    const license = await readContract(ctx.publicClient, {
-      address: market,
-      abi: superdistMarketAbi,
-      functionName: "license",
-      args: [event.args.tokenId],
-    });
-    if (license.contentId === lineage.contentId && license.owner.toLowerCase() === owner.toLowerCase()) {
-      return event.args.tokenId;
-    }
-  }
+  const latest = owned.filter((license) => license.contentId === lineage.contentId).at(-1);
+  if (latest) return latest.tokenId;
   throw new CliError(
     "NO_LICENSE",
     `${owner} holds no license of content #${lineage.contentId}; buy one with \`superdist buy ${copy.path}\`.`,

@@ -1,6 +1,7 @@
 import type { Address, Client, Hash } from "viem";
 import { getContractEvents, readContract } from "viem/actions";
 import { superdistMarketAbi } from "../abi.generated.ts";
+import { getOwnedLicenses } from "./getOwnedLicenses.ts";
 
 export type GetAccountActivityParameters = { market: Address; account: Address; fromBlock?: bigint };
 
@@ -45,13 +46,13 @@ export async function getAccountActivity(
   { market, account, fromBlock = 0n }: GetAccountActivityParameters,
 ): Promise<GetAccountActivityReturnType> {
   const base = { address: market, abi: superdistMarketAbi, fromBlock, strict: true } as const;
-  const [published, repriced, purchases, credits, claims, received] = await Promise.all([
+  const [published, repriced, purchases, credits, claims, owned] = await Promise.all([
     getContractEvents(client, { ...base, eventName: "ContentPublished" }),
     getContractEvents(client, { ...base, eventName: "ContentRepriced" }),
     getContractEvents(client, { ...base, eventName: "LicensePurchased" }),
     getContractEvents(client, { ...base, eventName: "RewardCredited", args: { account } }),
     getContractEvents(client, { ...base, eventName: "Claimed", args: { account } }),
-    getContractEvents(client, { ...base, eventName: "Transfer", args: { to: account } }),
+    getOwnedLicenses(client, { market, account, fromBlock }),
   ]);
 
   const currencies = [...new Set([...published, ...repriced].map((e) => e.args.currency))];
@@ -88,23 +89,7 @@ export async function getAccountActivity(
     list.push(p);
     children.set(p.args.parent, list);
   }
-  const owners = new Map<bigint, Address>();
   const contentOf = new Map(purchases.map((p) => [p.args.tokenId, p.args.contentId]));
-  const candidates = [...new Set(received.map((e) => e.args.tokenId))];
-  const records = await Promise.all(
-    candidates.map((tokenId) =>
-      readContract(client, {
-        address: market,
-        abi: superdistMarketAbi,
-        functionName: "ownerOf",
-        args: [tokenId],
-      }),
-    ),
-  );
-  candidates.forEach((tokenId, i) => {
-    owners.set(tokenId, records[i]);
-  });
-  const mine = candidates.filter((tokenId) => owners.get(tokenId)?.toLowerCase() === account.toLowerCase());
 
   const build = (tokenId: bigint, level: number, owner: Address): LicenseNode => ({
     tokenId,
@@ -125,6 +110,6 @@ export async function getAccountActivity(
       blockNumber: e.blockNumber,
       transactionHash: e.transactionHash,
     })),
-    licenses: mine.map((tokenId) => build(tokenId, 0, account)),
+    licenses: owned.map(({ tokenId }) => build(tokenId, 0, account)),
   };
 }

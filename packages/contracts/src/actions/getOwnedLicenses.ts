@@ -1,15 +1,14 @@
-import { superdistMarketAbi } from "@superdist/contracts";
-import type { Address, PublicClient } from "viem";
+import type { Address, Client } from "viem";
 import { getContractEvents, readContract } from "viem/actions";
+import { superdistMarketAbi } from "../abi.generated.ts";
 
+export type GetOwnedLicensesParameters = { market: Address; account: Address; fromBlock?: bigint };
 export type OwnedLicense = { tokenId: bigint; contentId: bigint; parent: bigint; generation: bigint };
 
-/** The licenses `account` owns now: every token it ever received, kept if it still owns it. */
-export async function ownedLicenses(
-  client: PublicClient,
-  market: Address,
-  account: Address,
-  fromBlock: bigint,
+/** The licenses `account` owns now, oldest first: every token it ever received, kept if it still owns it. */
+export async function getOwnedLicenses(
+  client: Client,
+  { market, account, fromBlock = 0n }: GetOwnedLicensesParameters,
 ): Promise<OwnedLicense[]> {
   const received = await getContractEvents(client, {
     address: market,
