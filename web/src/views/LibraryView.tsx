@@ -1,7 +1,6 @@
+"use client";
+
 import type { OwnedLicense } from "@superdist/contracts";
-
-("use client");
-
 import { copyFileName, readHeaderFromBlob } from "@superdist/package";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
