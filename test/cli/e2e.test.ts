@@ -8,7 +8,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { superdistMarketAbi } from "@superdist/contracts";
 import { generateX25519Identity } from "@superdist/package";
@@ -17,6 +16,7 @@ import { type StartedVerifier, startVerifier } from "@superdist/verifier";
 import pino from "pino";
 import { createPublicClient, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { type LocalChain, ROOT, startLocalChain } from "../helpers/localChain.ts";
 
 const CLI = join(ROOT, "packages/cli/bin/superdist.ts");
@@ -85,7 +85,7 @@ describe("superdist CLI on a local chain", () => {
   let contentId: bigint;
   const PRICE = parseEther("0.05");
 
-  before(async () => {
+  beforeAll(async () => {
     chain = await startLocalChain();
     verifier = await startVerifier({
       rpcUrl: chain.rpcUrl,
@@ -105,7 +105,7 @@ describe("superdist CLI on a local chain", () => {
     await writeFile(plaintext, randomBytes(64 * 1024 * 3 + 12_345));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await verifier?.close();
     await chain?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });

@@ -2,16 +2,16 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
-import { after, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { CHUNK_SIZE, type PackageErrorCode, rekeyHeader, unwrapHeader } from "@superdist/package";
 import { decryptFile, encryptFile, readHeaderFromFile, rekeyFile } from "@superdist/package/node";
+import { afterAll, describe, test } from "vitest";
 import { keyPair, lineage, rejectsWith, sha256, tempDir } from "./fixtures.ts";
 
 // The Debian `age` tool is the reference reader: every package must be a file it decrypts.
 const run = promisify(execFile);
 const tmp = await tempDir();
-after(() => tmp.remove());
+afterAll(() => tmp.remove());
 
 async function ageKeygen(name: string): Promise<{ file: string; identity: string; recipient: string }> {
   const file = tmp.path(name);

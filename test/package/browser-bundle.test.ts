@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
-import { after, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CHUNK_SIZE } from "@superdist/package";
 import { build } from "esbuild";
+import { afterAll, test } from "vitest";
 import { keyPair, open, seal, sha256, streamOf, tempDir } from "./fixtures.ts";
 
 // The dApp bundles the package for the browser: it must resolve to the portable cipher and never reach
 // node:crypto or node:fs. The bundle also runs here, so the two ChaCha20-Poly1305 and the two X25519
 // implementations are checked against each other.
 const tmp = await tempDir();
-after(() => tmp.remove());
+afterAll(() => tmp.remove());
 const entry = fileURLToPath(new URL("../../packages/package/src/index.ts", import.meta.url));
 
 const result = await build({

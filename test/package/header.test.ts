@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { base64nopad, bech32 } from "@scure/base";
 import {
@@ -15,6 +14,7 @@ import {
   writeHeader,
 } from "@superdist/package";
 import { Decrypter } from "age-encryption";
+import { describe, test } from "vitest";
 import { keyPair, lineage, rejectsWith, throwsWith } from "./fixtures.ts";
 
 const encoder = new TextEncoder();

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { afterAll, test } from "vitest";
 import { tempDir } from "./fixtures.ts";
 
 // The stream run shows constant memory in the core; the file run (smaller, as it is disk-bound) shows the
@@ -11,7 +11,7 @@ const STREAM_MIB = 512;
 const FILE_MIB = 256;
 const LIMIT_BYTES = 200e6;
 const tmp = await tempDir();
-after(() => tmp.remove());
+afterAll(() => tmp.remove());
 
 test(`${STREAM_MIB} MiB through the stream API and ${FILE_MIB} MiB through files stay under 200 MB of RSS`, async () => {
   const probe = fileURLToPath(new URL("./memory-probe.ts", import.meta.url));

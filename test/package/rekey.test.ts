@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
-import { after, describe, test } from "node:test";
 import {
   parseHeader,
   readHeaderFromBlob,
@@ -11,13 +10,14 @@ import {
   writeHeader,
 } from "@superdist/package";
 import { decryptFile, encryptFile, readHeaderFromFile, rekeyFile } from "@superdist/package/node";
+import { afterAll, describe, test } from "vitest";
 import { keyPair, lineage, rejectsWith, sha256, tempDir } from "./fixtures.ts";
 
 const publisher = await keyPair();
 const verifier = await keyPair();
 const buyer = await keyPair();
 const tmp = await tempDir();
-after(() => tmp.remove());
+afterAll(() => tmp.remove());
 
 const plaintext = randomBytes(3 * 65536 + 4321);
 await writeFile(tmp.path("plain"), plaintext);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
-import { after, describe, test } from "node:test";
 import {
   CHUNK_SIZE,
   decryptPackage,
@@ -11,12 +10,13 @@ import {
   plaintextSizeOfPayload,
 } from "@superdist/package";
 import { decryptFile, encryptFile, readHeaderFromFile } from "@superdist/package/node";
+import { afterAll, describe, test } from "vitest";
 import { collect, keyPair, lineage, open, rejectsWith, seal, sha256, streamOf, tempDir } from "./fixtures.ts";
 
 const holder = await keyPair();
 const verifier = await keyPair();
 const tmp = await tempDir();
-after(() => tmp.remove());
+afterAll(() => tmp.remove());
 
 const sizes = [0, 1, CHUNK_SIZE, CHUNK_SIZE + 1, 1 << 20, 20 * (1 << 20) + 12345];
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
-import { after, describe, test } from "node:test";
 import { base64nopad } from "@scure/base";
 import { CHUNK_SIZE, PAYLOAD_NONCE_SIZE, type PackageErrorCode } from "@superdist/package";
 import { decryptFile } from "@superdist/package/node";
 import { Encrypter } from "age-encryption";
+import { afterAll, describe, test } from "vitest";
 import { keyPair, rejectsWith, seal, tempDir } from "./fixtures.ts";
 
 const SEALED_CHUNK = CHUNK_SIZE + 16;
@@ -13,7 +13,7 @@ const holder = await keyPair();
 const verifier = await keyPair();
 const stranger = await keyPair();
 const tmp = await tempDir();
-after(() => tmp.remove());
+afterAll(() => tmp.remove());
 
 // 16 full chunks and a short final one; and 16 full chunks of which the last is the final one.
 const shortEnd = await seal(randomBytes(16 * CHUNK_SIZE + 1000), holder, verifier);

@@ -8,9 +8,9 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
 import { ETH, superdistMarketAbi } from "@superdist/contracts";
 import { createPublicClient, http } from "viem";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { PortInUseError, type Ports } from "../../scripts/stack/ports.ts";
 import { type Stack, startStack } from "../../scripts/stack/stack.ts";
 import { freePort, ROOT } from "../helpers/localChain.ts";
@@ -39,14 +39,14 @@ describe("the local stack", () => {
   let ports: Ports;
   const pids: number[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), "superdist-stack-"));
     ports = await freePorts();
     stack = await startStack({ root: ROOT, ports, stateDir });
     for (const service of stack.services) if (service.child.pid) pids.push(service.child.pid);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await stack?.stop();
     await rm(stateDir, { recursive: true, force: true });
   });

@@ -5,7 +5,6 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { superdistMarketAbi } from "@superdist/contracts";
 import { generateX25519Identity, isPackageError, unwrapFileKey } from "@superdist/package";
@@ -29,6 +28,7 @@ import {
   type PrivateKeyAccount,
 } from "viem";
 import { hardhat } from "viem/chains";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { type AgeKeyPair, ageKeyPair, type MarketFixture, PRICE, startMarketFixture } from "./fixtures.ts";
 
 const run = promisify(execFile);
@@ -77,7 +77,7 @@ describe("re-key flow on a local chain", () => {
   let bobKey: AgeKeyPair;
   let aliceToken: bigint;
 
-  before(async () => {
+  beforeAll(async () => {
     fixture = await startMarketFixture();
     verifier = await startVerifier({
       rpcUrl: fixture.chain.rpcUrl,
@@ -118,7 +118,7 @@ describe("re-key flow on a local chain", () => {
     aliceToken = await fixture.buy(contentId, alice);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await verifier?.close();
     await fixture?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });

@@ -3,10 +3,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { connect } from "node:net";
 import { createInterface } from "node:readline";
-import { after, before, describe, test } from "node:test";
 import { createVerifierApp, decodeBase64, encodeBase64, type VerifierApp } from "@superdist/verifier";
 import { pino } from "pino";
 import type { PrivateKeyAccount } from "viem";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { freePort, ROOT } from "../helpers/localChain.ts";
 import {
   ageKeyPair,
@@ -175,7 +175,7 @@ describe("fuzzing the re-key endpoint", () => {
   let valid: RekeyBody;
   let child: ChildProcess | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     fixture = await startMarketFixture();
     verifier = await createVerifierApp({
       rpcUrl: fixture.chain.rpcUrl,
@@ -199,7 +199,7 @@ describe("fuzzing the re-key endpoint", () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     if (child && child.exitCode === null) {
       const exited = once(child, "exit");
       child.kill("SIGTERM");
@@ -209,7 +209,9 @@ describe("fuzzing the re-key endpoint", () => {
     await fixture?.stop();
   });
 
-  test(`${IN_PROCESS_CASES} random and mutated bodies in-process each get a 4xx (seed ${seed})`, async (t) => {
+  test(`${IN_PROCESS_CASES} random and mutated bodies in-process each get a 4xx (seed ${seed})`, async ({
+    annotate,
+  }) => {
     const random = generator(seed);
     const statuses = new Map<number, number>();
     for (let i = 0; i < IN_PROCESS_CASES; i++) {
@@ -232,7 +234,7 @@ describe("fuzzing the re-key endpoint", () => {
       assert.equal(typeof json.code, "string");
       assert.equal(typeof json.message, "string");
     }
-    t.diagnostic(`statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    await annotate(`statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
     assert.ok(
       (statuses.get(400) ?? 0) > 0 && [...statuses.keys()].some((s) => s !== 400),
       "the mutations reach past parsing",

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
-import { after, before, describe, test } from "node:test";
 import { writeHeader } from "@superdist/package";
 import { createVerifierApp, type VerifierApp } from "@superdist/verifier";
 import { pino } from "pino";
 import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { freePort, testPrivateKeys } from "../helpers/localChain.ts";
 import { ageKeyPair, postRekey, signedRekeyBody } from "./fixtures.ts";
 
@@ -25,7 +25,7 @@ describe("verifier when the chain cannot be read", () => {
   let body: Awaited<ReturnType<typeof signedRekeyBody>>;
   let verifierKey: Awaited<ReturnType<typeof ageKeyPair>>;
 
-  before(async () => {
+  beforeAll(async () => {
     refusedUrl = `http://127.0.0.1:${await freePort()}`;
     silent.listen(0, "127.0.0.1");
     await once(silent, "listening");
@@ -46,7 +46,7 @@ describe("verifier when the chain cannot be read", () => {
     });
   });
 
-  after(() => {
+  afterAll(() => {
     for (const socket of sockets) socket.destroy();
     silent.close();
   });

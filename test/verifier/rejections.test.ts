@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
 import { parseHeader, unwrapFileKey, writeHeader } from "@superdist/package";
 import {
   createVerifierApp,
@@ -11,6 +10,7 @@ import {
 } from "@superdist/verifier";
 import { pino } from "pino";
 import type { PrivateKeyAccount } from "viem";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import {
   ageKeyPair,
   type MarketFixture,
@@ -61,7 +61,7 @@ describe("verifier refusals", () => {
   let otherTokenId: bigint;
   let holder: { identity: string; recipient: string };
 
-  before(async () => {
+  beforeAll(async () => {
     fixture = await startMarketFixture();
     verifier = await verifierFor(fixture);
     buyer = fixture.accounts[2] as PrivateKeyAccount;
@@ -73,7 +73,7 @@ describe("verifier refusals", () => {
     holder = await ageKeyPair();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await verifier?.close();
     await fixture?.stop();
   });

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { after, before, describe, test } from "node:test";
 import { parseHeader, unwrapFileKey } from "@superdist/package";
 import { decodeBase64, getVerifierRecipient, requestRekey } from "@superdist/verifier";
 import type { PrivateKeyAccount } from "viem";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { freePort, ROOT } from "../helpers/localChain.ts";
 import {
   type AgeKeyPair,
@@ -75,7 +75,7 @@ describe("two verifier processes with one identity", () => {
   let holder: AgeKeyPair;
   let body: RekeyBody;
 
-  before(async () => {
+  beforeAll(async () => {
     fixture = await startMarketFixture();
     [first, second] = await Promise.all([startReplica(fixture), startReplica(fixture)]);
     buyer = fixture.accounts[2] as PrivateKeyAccount;
@@ -89,7 +89,7 @@ describe("two verifier processes with one identity", () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await stopReplica(first);
     await stopReplica(second);
     await fixture?.stop();

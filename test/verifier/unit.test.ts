@@ -5,7 +5,6 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { generateX25519Identity, identityToRecipient } from "@superdist/package";
 import {
@@ -19,6 +18,7 @@ import {
   VerifierError,
   verifierErrorStatus,
 } from "@superdist/verifier";
+import { afterAll, describe, test } from "vitest";
 
 const verifierSrc = fileURLToPath(new URL("../../packages/verifier/src/", import.meta.url));
 
@@ -76,7 +76,7 @@ describe("base64", () => {
 
 describe("identity", () => {
   const dir = mkdtemp(join(tmpdir(), "superdist-verifier-identity-"));
-  after(async () => rm(await dir, { recursive: true, force: true }));
+  afterAll(async () => rm(await dir, { recursive: true, force: true }));
 
   test("is generated on first start into a 0600 file, then reused", async () => {
     const file = join(await dir, "nested", "identity.txt");
@@ -163,7 +163,7 @@ describe("deadline helper", () => {
 
 describe("client", () => {
   const servers: Server[] = [];
-  after(() => {
+  afterAll(() => {
     for (const server of servers) server.closeAllConnections();
     for (const server of servers) server.close();
   });

@@ -9,23 +9,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { buildWeb } from "../../scripts/build-web.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../helpers/chromium.ts";
 import { freePort, ROOT } from "../helpers/localChain.ts";
 import { installTestWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
 
 export const WEB = join(ROOT, "web");
-export const SCREENSHOTS = join(ROOT, "docs/screenshots");
+/**
+ * Where the pages are photographed. `npm run screenshots` points it at `docs/screenshots`; a plain test run keeps
+ * its pictures out of the tracked tree.
+ */
+export const SCREENSHOTS = process.env.SUPERDIST_SCREENSHOTS
+  ? join(ROOT, process.env.SUPERDIST_SCREENSHOTS)
+  : join(tmpdir(), "superdist-screenshots");
 const NEXT = join(ROOT, "node_modules/next/dist/bin/next");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
-];
 
 export type WebServer = { url: string; stop(): Promise<void> };
 
@@ -83,7 +79,7 @@ export type User = {
 export async function openUser(wallet?: TestWalletOptions): Promise<User> {
   const profile = await mkdtemp(join(tmpdir(), "superdist-browser-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 860 },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
 import { createPublicClient, http } from "viem";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
 import { type LocalChain, startLocalChain } from "../helpers/localChain.ts";
 import { openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
@@ -10,7 +10,7 @@ describe("app shell", () => {
   let web: WebServer;
   const users: User[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     chain = await startLocalChain();
     web = await startWeb({
       SUPERDIST_RPC_URL: chain.rpcUrl,
@@ -20,7 +20,7 @@ describe("app shell", () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(users.map((user) => user.close()));
     await web?.stop();
     await chain?.stop();

@@ -9,7 +9,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
 import { crc32, deflateSync } from "node:zlib";
 import { demoTokenAbi, superdistMarketAbi } from "@superdist/contracts";
 import {
@@ -38,6 +37,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
 import { freePort, type LocalChain, ROOT, startLocalChain } from "../helpers/localChain.ts";
 import { openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
@@ -162,7 +162,7 @@ describe("the superdistribution story", () => {
     });
   }
 
-  before(async () => {
+  beforeAll(async () => {
     chain = await startLocalChain();
     client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }) as PublicClient;
     verifierIdentity = await generateX25519Identity();
@@ -194,7 +194,7 @@ describe("the superdistribution story", () => {
     await writeFile(plaintextPath, `Field notes\n${lines.join("")}`);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(users.map((opened) => opened.close()));
     await web?.stop();
     await verifier?.close();

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
 import { demoTokenAbi, superdistMarketAbi } from "@superdist/contracts";
 import { PackageError } from "@superdist/package";
 import { VerifierError } from "@superdist/verifier/client";
@@ -14,6 +13,7 @@ import {
   UserRejectedRequestError,
   zeroAddress,
 } from "viem";
+import { describe, test } from "vitest";
 import { describeError, packageWords, revertWords, verifierWords } from "../../web/src/lib/txErrors.ts";
 
 function reverted(abi: Abi, errorName: string, args: readonly unknown[]) {

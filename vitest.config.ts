@@ -1,0 +1,82 @@
+import { playwright } from "@vitest/browser-playwright";
+import { defineConfig } from "vitest/config";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./test/helpers/chromium.ts";
+
+// The contract tests are not here: `hardhat test` runs them (node:test, as Hardhat 3's viem toolbox does).
+// Projects run in groups, one after the other, so that the suites which start chain nodes, verifiers and
+// browsers never compete with each other for this machine's cores.
+const MINUTE = 60_000;
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/package/**/*.test.ts", "test/verifier/unit.test.ts", "test/web/txErrors.test.ts"],
+          sequence: { groupOrder: 0 },
+          testTimeout: 2 * MINUTE,
+          hookTimeout: 2 * MINUTE,
+        },
+      },
+      {
+        test: {
+          name: "dapp-lib",
+          include: ["web/test/**/*.test.ts"],
+          sequence: { groupOrder: 0 },
+          testTimeout: MINUTE,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
+            instances: [{ browser: "chromium" }],
+          },
+        },
+      },
+      {
+        // Each file starts its own Hardhat node (and verifier); two at a time is what two cores carry.
+        test: {
+          name: "chain",
+          include: [
+            "test/verifier/**/*.test.ts",
+            "test/cli/**/*.test.ts",
+            "test/integrators/**/*.test.ts",
+            "test/sdk/**/*.test.ts",
+          ],
+          exclude: ["test/verifier/unit.test.ts"],
+          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
+          testTimeout: 3 * MINUTE,
+          hookTimeout: 3 * MINUTE,
+        },
+      },
+      {
+        // Chromium, Next and a chain node per file: one file at a time.
+        test: {
+          name: "browser",
+          include: ["test/web/**/*.test.ts", "test/stack/**/*.test.ts"],
+          exclude: ["test/web/txErrors.test.ts"],
+          sequence: { groupOrder: 2 },
+          fileParallelism: false,
+          testTimeout: 5 * MINUTE,
+          hookTimeout: 10 * MINUTE,
+        },
+      },
+    ],
+    coverage: {
+      provider: "v8",
+      include: ["packages/*/src/**/*.ts", "web/src/lib/**/*.ts"],
+      exclude: ["**/*.generated.ts", "**/*.d.ts"],
+      reporter: ["text", "json-summary"],
+      reportsDirectory: "coverage",
+      thresholds: {
+        "packages/package/src/**": { lines: 90, branches: 85 },
+        "packages/verifier/src/**": { lines: 90, branches: 85 },
+        "packages/contracts/src/**": { lines: 90, branches: 85 },
+        "packages/cli/src/**": { lines: 80 },
+        "web/src/lib/**": { lines: 80 },
+      },
+    },
+  },
+});
