@@ -13,7 +13,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["test/package/**/*.test.ts", "test/verifier/unit.test.ts", "test/web/txErrors.test.ts"],
+          include: [
+            "test/package/**/*.test.ts",
+            "test/verifier/unit.test.ts",
+            "test/web/txErrors.test.ts",
+            "test/web/runtimeConfig.test.ts",
+          ],
           sequence: { groupOrder: 0 },
           testTimeout: 2 * MINUTE,
           hookTimeout: 2 * MINUTE,
@@ -23,6 +28,9 @@ export default defineConfig({
         test: {
           name: "dapp-lib",
           include: ["web/test/**/*.test.ts"],
+          globalSetup: ["web/test/tracker.setup.ts"],
+          // Bundled before the first test, so that no test sees the page reload for a late optimisation.
+          optimizeDeps: { include: ["webtorrent/dist/webtorrent.min.js"] },
           sequence: { groupOrder: 0 },
           testTimeout: MINUTE,
           browser: {
@@ -56,7 +64,7 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/web/**/*.test.ts", "test/stack/**/*.test.ts"],
-          exclude: ["test/web/txErrors.test.ts"],
+          exclude: ["test/web/txErrors.test.ts", "test/web/runtimeConfig.test.ts"],
           sequence: { groupOrder: 2 },
           fileParallelism: false,
           testTimeout: 5 * MINUTE,
