@@ -61,7 +61,15 @@ export {
   getOwnedLicenses,
   type OwnedLicense,
 } from "./actions/getOwnedLicenses.ts";
-export { getPermitTypedData, type PermitTypedDataParameters } from "./actions/permit.ts";
+export {
+  type Erc5267Domain,
+  type GetPermitTypedDataParameters,
+  getPermitTypedData,
+  type PermitDomain,
+  type PermitTypedDataParameters,
+  type PermitTypedDataReturnType,
+  permitTypedData,
+} from "./actions/permit.ts";
 export {
   type PreviewPurchaseParameters,
   type PreviewPurchaseReturnType,
@@ -69,3 +77,52 @@ export {
 } from "./actions/previewPurchase.ts";
 export { type ContentMetadata, decodeMetadata, encodeMetadata } from "./metadata.ts";
 export { type LevelShare, type PurchaseSplit, type SplitParameters, splitPurchase } from "./split.ts";
+
+/** EIP-712 typed data in viem's shape, as `permitTypedData` and the verifier's `rekeyTypedData` return it. */
+export type TypedDataDefinition = {
+  domain: {
+    name?: string;
+    version?: string;
+    chainId?: number | bigint;
+    verifyingContract?: string;
+    salt?: string | Uint8Array;
+  };
+  types: { readonly [type: string]: readonly { readonly name: string; readonly type: string }[] };
+  primaryType: string;
+  message: Record<string, unknown>;
+};
+
+/** The arguments of ethers' `signer.signTypedData(domain, types, value)`. */
+export type EthersTypedData = {
+  domain: TypedDataDefinition["domain"];
+  types: Record<string, { name: string; type: string }[]>;
+  value: Record<string, unknown>;
+};
+
+const domainFields = ["name", "version", "chainId", "verifyingContract", "salt"] as const;
+
+/**
+ * The same typed data for ethers v6, which takes no `primaryType`: it infers it as the one type nothing else
+ * references, and refuses an `EIP712Domain` entry (it derives that from the domain). So only the types reachable
+ * from `primaryType` are kept, as fresh mutable arrays, which is also what its `TypedDataField[]` parameter needs.
+ */
+export function toEthersTypedData(typedData: TypedDataDefinition): EthersTypedData {
+  const types: EthersTypedData["types"] = {};
+  const visit = (type: string) => {
+    if (type === "EIP712Domain" || Object.hasOwn(types, type) || !Object.hasOwn(typedData.types, type))
+      return;
+    const fields = typedData.types[type] ?? [];
+    types[type] = fields.map(({ name, type }) => ({ name, type }));
+    for (const field of fields) visit(field.type.replace(/(\[\d*\])+$/, ""));
+  };
+  visit(typedData.primaryType);
+  if (!Object.hasOwn(types, typedData.primaryType)) {
+    throw new Error(`The typed data has no type ${typedData.primaryType} to sign.`);
+  }
+  const domain: EthersTypedData["domain"] = {};
+  for (const field of domainFields) {
+    const value = typedData.domain[field];
+    if (value !== undefined) Object.assign(domain, { [field]: value });
+  }
+  return { domain, types, value: { ...typedData.message } };
+}

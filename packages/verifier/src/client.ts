@@ -1,4 +1,3 @@
-import type { Hex } from "viem";
 import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { isVerifierErrorCode, VerifierError } from "./errors.ts";
 
@@ -24,7 +23,8 @@ export type RekeyRequestParameters = {
   tokenId: bigint;
   recipient: string;
   deadline: bigint;
-  signature: Hex;
+  /** The EIP-712 signature, `0x`-hex; typed as a plain string because ethers returns one, and the verifier checks it. */
+  signature: string;
   /** Per attempt, in milliseconds (default 10 s). */
   timeoutMs?: number | undefined;
   fetch?: typeof fetch | undefined;

@@ -19,7 +19,8 @@ export const rekeyTypes = {
 export const maxDeadlineAheadSeconds = 3600;
 
 export type RekeyTypedDataParameters = {
-  chainId: number;
+  /** A number (viem) or a bigint (ethers' `getNetwork()`). */
+  chainId: number | bigint;
   market: Address;
   tokenId: bigint;
   /** The holder's age X25519 recipient (`age1...`) the new header is written to. */
@@ -30,15 +31,24 @@ export type RekeyTypedDataParameters = {
   deadline: bigint;
 };
 
-export function rekeyDomain(chainId: number, market: Address) {
-  return { name: rekeyDomainName, version: rekeyDomainVersion, chainId, verifyingContract: market } as const;
+export function rekeyDomain(chainId: number | bigint, market: Address) {
+  // One shape whatever the caller's library, so that domains compare equal (chain ids are far below 2^53).
+  return {
+    name: rekeyDomainName,
+    version: rekeyDomainVersion,
+    chainId: Number(chainId),
+    verifyingContract: market,
+  } as const;
 }
 
 export function headerHash(header: Uint8Array): Hex {
   return keccak256(header);
 }
 
-/** The EIP-712 typed data to pass to `signTypedData` (viem, wagmi) or `verifyTypedData`. */
+/**
+ * The EIP-712 typed data to pass to `signTypedData` (viem, wagmi) or `verifyTypedData`; for ethers, through
+ * `toEthersTypedData` from `@superdist/contracts`.
+ */
 export function rekeyTypedData(parameters: RekeyTypedDataParameters) {
   return {
     domain: rekeyDomain(parameters.chainId, parameters.market),
