@@ -1,6 +1,7 @@
 /** The stack's ports, each settable by an environment variable, and a check that names the variable to change. */
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { SuperdistError } from "@superdist/errors";
 
 export const PORT_VARIABLES = {
   rpc: { variable: "SUPERDIST_RPC_PORT", fallback: 8545 },
@@ -12,14 +13,14 @@ export const PORT_VARIABLES = {
 export type PortName = keyof typeof PORT_VARIABLES;
 export type Ports = Record<PortName, number>;
 
-export class PortInUseError extends Error {
-  readonly code = "PORT_IN_USE";
+export class PortInUseError extends SuperdistError<"PORT_IN_USE"> {
+  override name = "PortInUseError";
   constructor(name: PortName, port: number) {
     const { variable } = PORT_VARIABLES[name];
     super(
+      "PORT_IN_USE",
       `Port ${port} (${name}) is already in use on 127.0.0.1. Stop what holds it, or set ${variable} to a free port.`,
     );
-    this.name = "PortInUseError";
   }
 }
 

@@ -275,6 +275,8 @@ describe("client", () => {
       for (const [, specifier] of source.matchAll(/^(?:import|export)[^"']*?from\s+["']([^"']+)["']/gm)) {
         assert.ok(!specifier?.startsWith("node:"), `${file} imports ${specifier}`);
         if (specifier?.startsWith(".")) await visit(resolve(dirname(file), specifier));
+        else if (specifier === "@superdist/errors")
+          await visit(join(verifierSrc, "../../errors/src/index.ts"));
         else assert.ok(["viem"].includes(specifier as string), `${file} imports ${specifier}`);
       }
     };

@@ -1,3 +1,5 @@
+import { SuperdistError, type SuperdistErrorOptions } from "@superdist/errors";
+
 /**
  * Every failure the package format can report. The codes are stable: callers (the verifier's HTTP
  * errors, the CLI's exit messages, the dApp's "security check failed" page) switch on them.
@@ -38,22 +40,10 @@ export type PackageErrorCode =
   /** A re-key header names another chain, market or content than the package it is spliced onto. */
   | "REKEY_CONTENT_MISMATCH";
 
-export type PackageErrorOptions = { details?: string; cause?: unknown };
+export type PackageErrorOptions = SuperdistErrorOptions;
 
-export class PackageError extends Error {
-  readonly code: PackageErrorCode;
-  readonly shortMessage: string;
-  readonly details: string | undefined;
-
-  constructor(code: PackageErrorCode, shortMessage: string, options: PackageErrorOptions = {}) {
-    super(options.details ? `${shortMessage}\n\nDetails: ${options.details}` : shortMessage, {
-      cause: options.cause,
-    });
-    this.name = "PackageError";
-    this.code = code;
-    this.shortMessage = shortMessage;
-    this.details = options.details;
-  }
+export class PackageError extends SuperdistError<PackageErrorCode> {
+  override name = "PackageError";
 }
 
 export function isPackageError(error: unknown, code?: PackageErrorCode): error is PackageError {

@@ -1,11 +1,15 @@
 import { resolveDeployment } from "@superdist/contracts";
+import { SuperdistError, type SuperdistErrorOptions } from "@superdist/errors";
 import { type Logger, pino } from "pino";
 import { type Address, getAddress, isAddress } from "viem";
 import type { RateLimitRule } from "./rateLimit.ts";
 
-export class VerifierConfigError extends Error {
+/** A setting the verifier cannot start with; its message names the setting. */
+export class VerifierConfigError extends SuperdistError<"VERIFIER_CONFIG"> {
   override name = "VerifierConfigError";
-  readonly code = "VERIFIER_CONFIG";
+  constructor(message: string, options: SuperdistErrorOptions = {}) {
+    super("VERIFIER_CONFIG", message, options);
+  }
 }
 
 export type VerifierLimits = {

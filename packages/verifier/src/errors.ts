@@ -1,4 +1,5 @@
 // Shared by the service and the browser client, so it must not import node-only modules.
+import { SuperdistError, type SuperdistErrorOptions } from "@superdist/errors";
 
 /**
  * Every code the verifier answers with, and its HTTP status. The codes are part of the API: clients branch on
@@ -36,9 +37,7 @@ export const verifierErrorStatus = {
 
 export type VerifierErrorCode = keyof typeof verifierErrorStatus;
 
-export type VerifierErrorOptions = {
-  details?: string | undefined;
-  cause?: unknown;
+export type VerifierErrorOptions = SuperdistErrorOptions & {
   /** Seconds after which a retry may succeed (rate limits, chain outages). */
   retryAfter?: number | undefined;
   /** The verifier URL that answered, on the client side. */
@@ -46,23 +45,15 @@ export type VerifierErrorOptions = {
 };
 
 /** A refused or failed re-key, with a stable `code` and the HTTP status that carries it. */
-export class VerifierError extends Error {
+export class VerifierError extends SuperdistError<VerifierErrorCode> {
   override name = "VerifierError";
-  readonly code: VerifierErrorCode;
   readonly status: number;
-  readonly shortMessage: string;
-  readonly details: string | undefined;
   readonly retryAfter: number | undefined;
   readonly url: string | undefined;
 
   constructor(code: VerifierErrorCode, shortMessage: string, options: VerifierErrorOptions = {}) {
-    super(options.details ? `${shortMessage}\n\nDetails: ${options.details}` : shortMessage, {
-      cause: options.cause,
-    });
-    this.code = code;
+    super(code, shortMessage, options);
     this.status = verifierErrorStatus[code];
-    this.shortMessage = shortMessage;
-    this.details = options.details;
     this.retryAfter = options.retryAfter;
     this.url = options.url;
   }

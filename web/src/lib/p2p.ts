@@ -1,3 +1,4 @@
+import { SuperdistError } from "@superdist/errors";
 import type WebTorrent from "webtorrent/dist/webtorrent.min.js";
 import type { Torrent } from "webtorrent/dist/webtorrent.min.js";
 
@@ -22,13 +23,8 @@ function getClient(settings: P2PSettings): Promise<WebTorrent> {
   return client;
 }
 
-export class P2PError extends Error {
+export class P2PError extends SuperdistError<"TORRENT_ERROR" | "NOT_A_PACKAGE_LINK"> {
   override name = "P2PError";
-  readonly code: "TORRENT_ERROR" | "NOT_A_PACKAGE_LINK";
-  constructor(code: P2PError["code"], message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** The magnet link a share link carries after `#`, so that it never reaches a server. */

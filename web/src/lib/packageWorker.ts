@@ -1,14 +1,10 @@
-import type { Lineage } from "@superdist/package";
+import { SuperdistError } from "@superdist/errors";
+import type { Lineage, PackageErrorCode } from "@superdist/package";
 import type { WorkerReply, WorkerRequest } from "../workers/protocol.ts";
 
 /** A package operation that failed in the worker, with the format's stable error code. */
-export class PackageWorkerError extends Error {
+export class PackageWorkerError extends SuperdistError<PackageErrorCode | "WORKER_ERROR"> {
   override name = "PackageWorkerError";
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 export type Progress = (done: number, total: number | undefined) => void;

@@ -1,4 +1,4 @@
-import type { Lineage } from "@superdist/package";
+import type { Lineage, PackageErrorCode } from "@superdist/package";
 
 /** Messages between the page and the package worker; Blobs and CryptoKeys cross by structured clone. */
 export type WorkerRequest =
@@ -23,4 +23,4 @@ export type WorkerReply =
       keyCommitment: `0x${string}`;
       headerSize: number;
     }
-  | { type: "failed"; id: number; code: string; message: string };
+  | { type: "failed"; id: number; code: PackageErrorCode | "WORKER_ERROR"; message: string };
