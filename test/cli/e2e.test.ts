@@ -1,28 +1,57 @@
 /**
  * The CLI against a real Hardhat node and a real verifier: publish, buy as B through A's copy, open as B, and the
- * rewards A earned; the Debian `age` tool decrypts every re-keyed copy with the same identity file.
+ * rewards A earned; the Debian `age` tool decrypts every re-keyed copy with the same identity file. The CLI runs
+ * in this process, through `main` with its own streams, working directory and environment per role, so that
+ * coverage sees it; the packed bin is run by install.test.ts.
  */
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable, Writable } from "node:stream";
 import { promisify } from "node:util";
-import { superdistMarketAbi } from "@superdist/contracts";
+import { demoTokenAbi, deployments, superdistMarketAbi } from "@superdist/contracts";
 import { generateX25519Identity } from "@superdist/package";
 import { readHeaderFromFile } from "@superdist/package/node";
 import { type StartedVerifier, startVerifier } from "@superdist/verifier";
 import pino from "pino";
-import { createPublicClient, http, parseEther } from "viem";
+import { createPublicClient, createWalletClient, http, parseEther, parseUnits } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, it } from "vitest";
+import { main } from "../../packages/cli/src/main.ts";
 import { type LocalChain, ROOT, startLocalChain } from "../helpers/localChain.ts";
 
-const CLI = join(ROOT, "packages/cli/bin/superdist.ts");
 const exec = promisify(execFile);
+const PACKAGE_VERSION: string = JSON.parse(
+  await readFile(join(ROOT, "packages/cli/package.json"), "utf8"),
+).version;
 
-type Result = { code: number; stdout: string; stderr: string };
+type Result = { code: number; stdout: string; stderr: string; bytes: Buffer };
+
+/** A stream that keeps what is written to it, as a terminal would show it. */
+class Captured extends Writable {
+  readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.chunks.push(Buffer.from(chunk));
+    done();
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+type CliOptions = {
+  /** What the user types; a terminal only if `tty`. */
+  input?: string;
+  tty?: boolean;
+  /** Replaces the role's environment (by default only its wallet key). */
+  env?: Record<string, string>;
+  /** Another RPC URL than the test chain's. */
+  rpc?: string;
+};
 
 describe("superdist CLI on a local chain", () => {
   let chain: LocalChain;
@@ -32,44 +61,40 @@ describe("superdist CLI on a local chain", () => {
   type Role = (typeof roles)[number];
   const keyIndex: Record<Role, number> = { publisher: 1, A: 2, B: 3 };
 
-  const cli = (role: Role, args: string[], input?: string): Promise<Result> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          CLI,
-          ...args,
-          "--rpc",
-          chain.rpcUrl,
-          "--market",
-          chain.market,
-          "--verifier",
-          verifier.url,
-          "--dapp",
-          "http://127.0.0.1:3000",
-          "--identity",
-          join(dir, role, "identity.txt"),
-        ],
-        {
-          cwd: join(dir, role),
-          env: { ...process.env, SUPERDIST_PRIVATE_KEY: chain.privateKeys[keyIndex[role]] },
-          stdio: ["pipe", "pipe", "pipe"],
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      child.stdin.end(input ?? "");
-      child.on("error", reject);
-      child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  // The identity file is relative: each role's working directory decides where it is.
+  const cli = async (role: Role, args: string[], options: CliOptions = {}): Promise<Result> => {
+    const stdout = new Captured();
+    const stderr = new Captured();
+    const stdin = Object.assign(Readable.from(options.input === undefined ? [] : [options.input]), {
+      isTTY: options.tty ?? false,
     });
-  const json = async (role: Role, args: string[]) => {
-    const result = await cli(role, [...args, "--json", "--yes"]);
+    const code = await main(
+      [
+        ...args,
+        "--rpc",
+        options.rpc ?? chain.rpcUrl,
+        "--market",
+        chain.market,
+        "--verifier",
+        verifier.url,
+        "--dapp",
+        "http://127.0.0.1:3000",
+        "--identity",
+        "identity.txt",
+      ],
+      {
+        stdout,
+        stderr,
+        stdin,
+        cwd: join(dir, role),
+        env: options.env ?? { SUPERDIST_PRIVATE_KEY: chain.privateKeys[keyIndex[role]] },
+      },
+    );
+    const bytes = stdout.bytes();
+    return { code, stdout: bytes.toString("utf8"), stderr: stderr.bytes().toString("utf8"), bytes };
+  };
+  const json = async (role: Role, args: string[], options: CliOptions = {}) => {
+    const result = await cli(role, [...args, "--json", "--yes"], options);
     assert.equal(result.code, 0, `superdist ${args.join(" ")} failed: ${result.stderr}`);
     return JSON.parse(result.stdout);
   };
@@ -77,6 +102,12 @@ describe("superdist CLI on a local chain", () => {
     createHash("sha256")
       .update(await readFile(path))
       .digest("hex");
+  const contentCount = () =>
+    createPublicClient({ transport: http(chain.rpcUrl) }).readContract({
+      address: chain.market,
+      abi: superdistMarketAbi,
+      functionName: "contentCount",
+    });
 
   let plaintext: string;
   let publisherCopy: string;
@@ -97,9 +128,7 @@ describe("superdist CLI on a local chain", () => {
       logger: pino({ level: "silent" }),
     });
     dir = await mkdtemp(join(tmpdir(), "superdist-cli-"));
-    for (const role of roles) {
-      await exec("mkdir", ["-p", join(dir, role)]);
-    }
+    for (const role of roles) await mkdir(join(dir, role));
     plaintext = join(dir, "publisher", "album.bin");
     // Three and a half STREAM chunks, so the payload has full chunks and a short final one.
     await writeFile(plaintext, randomBytes(64 * 1024 * 3 + 12_345));
@@ -111,16 +140,80 @@ describe("superdist CLI on a local chain", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it("--version prints the package's version; --help documents --force, -o - and token symbols", async () => {
+    const version = await cli("A", ["--version"]);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout, `${PACKAGE_VERSION}\n`);
+    const help = await cli("A", ["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--force\s+keygen: replace an existing identity/);
+    assert.match(help.stdout, /-o - writes to stdout/);
+    assert.match(help.stdout, /--currency <ETH\|symbol\|token address>/);
+    assert.match(help.stdout, /--version/);
+  });
+
   it("keygen writes an age identity file with mode 0600 and refuses to overwrite it", async () => {
     for (const role of roles) {
       const out = await json(role, ["keygen"]);
       assert.match(out.recipient, /^age1[0-9a-z]{58}$/);
+      assert.equal(out.identityFile, join(dir, role, "identity.txt"));
       const mode = (await stat(join(dir, role, "identity.txt"))).mode & 0o777;
       assert.equal(mode, 0o600);
     }
     const again = await cli("A", ["keygen"]);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists/);
+  });
+
+  it("publish checks price, rewards and title before it encrypts or sends anything, as usage errors (exit 2)", async () => {
+    const base = ["publish", "album.bin", "--currency", "ETH", "--title", "T", "--price", "0.05"];
+    const before = await readdir(join(dir, "publisher"));
+    // The chain's address is wrong on purpose: a flag that is checked first never gets to ask it.
+    const offline = { rpc: "http://127.0.0.1:9" };
+    const negative = await cli("publisher", [...base, "--price", "-1"], offline);
+    assert.equal(negative.code, 2);
+    assert.match(negative.stderr, /--price must be a non-negative decimal amount, such as 0\.05; not "-1"/);
+    const notNumber = await cli("publisher", [...base, "--price", "1e3", "--json"], offline);
+    assert.equal(notNumber.code, 2);
+    assert.equal(JSON.parse(notNumber.stdout).error.code, "USAGE");
+    const blank = await cli("publisher", [...base, "--title", "  "], offline);
+    assert.equal(blank.code, 2);
+    assert.match(blank.stderr, /--title must not be empty/);
+    const badPercent = await cli("publisher", [...base, "--rewards", "10,ten"], offline);
+    assert.equal(badPercent.code, 2);
+    assert.match(badPercent.stderr, /--rewards takes percentages between 0 and 100, not "ten"/);
+    const twoCurrencies = await cli("publisher", [...base, "--currency", "DUSD"], offline);
+    assert.equal(twoCurrencies.code, 2);
+
+    const count = await contentCount();
+    const overLimit = await cli("publisher", [...base, "--rewards", "60,50"]);
+    assert.equal(overLimit.code, 2);
+    assert.equal(
+      overLimit.stderr,
+      "superdist: --rewards add up to 110%; the market allows at most 95% (100% less MAX_PROTOCOL_FEE_BPS, " +
+        "5%, kept for the protocol fee).\n",
+    );
+    const unknown = await cli("publisher", [...base.slice(0, 2), "--currency", "FOO", ...base.slice(4)]);
+    assert.equal(unknown.code, 2);
+    assert.match(
+      unknown.stderr,
+      /--currency takes ETH, DUSD \(0x[0-9a-fA-F]{40}\), or a token address; not "FOO"/,
+    );
+    assert.equal(await contentCount(), count);
+    assert.deepEqual(await readdir(join(dir, "publisher")), before);
+  });
+
+  it("any flag parseArgs refuses is a usage error, exit 2, on one line", async () => {
+    for (const args of [
+      ["rewards", "--bogus"],
+      ["rewards", "--json=yes"],
+      ["rekey", "--token"],
+    ]) {
+      const result = await cli("A", args);
+      assert.equal(result.code, 2, args.join(" "));
+      assert.equal(result.stderr.trim().split("\n").length, 1);
+      assert.match(result.stderr, /See `superdist --help`/);
+    }
   });
 
   it("publish encrypts the file, registers the content with its key commitment and writes the publisher's copy", async () => {
@@ -160,6 +253,19 @@ describe("superdist CLI on a local chain", () => {
     assert.equal(await sha256(join(dir, "publisher", "opened.bin")), await sha256(plaintext));
   });
 
+  it("open -o - writes the plaintext to stdout, with a progress bar in KiB on stderr", async () => {
+    const before = await readdir(join(dir, "publisher"));
+    const result = await cli("publisher", ["open", publisherCopy, "-o", "-"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(createHash("sha256").update(result.bytes).digest("hex"), await sha256(plaintext));
+    assert.deepEqual(await readdir(join(dir, "publisher")), before);
+    // 208,953 bytes: a small file reads in KiB, not "0.2/0.2 MiB".
+    assert.match(result.stderr, /decrypting \[#{30}\] 100% 204\.1\/204\.1 KiB /);
+    assert.match(result.stderr, /Opened "The "Album"" → stdout/);
+    const both = await cli("publisher", ["open", publisherCopy, "-o", "-", "--json"]);
+    assert.equal(both.code, 2);
+  });
+
   it("open fails the security check on a copy keyed to someone else, with the purchase link and exit code 3", async () => {
     const received = join(dir, "A", "album.bin.superdist");
     await copyFile(publisherCopy, received);
@@ -177,8 +283,17 @@ describe("superdist CLI on a local chain", () => {
     assert.match(result.stderr, /--yes/);
   });
 
+  it("buy on a terminal asks first, and a no spends nothing", async () => {
+    const result = await cli("A", ["buy", "album.bin.superdist"], { input: "n\n", tty: true });
+    assert.equal(result.code, 4);
+    assert.match(result.stderr, /Buy "The "Album"" for 0\.05 ETH/);
+    assert.match(result.stderr, /Proceed\? \[y\/N\] /);
+    assert.match(result.stderr, /Nothing bought/);
+  });
+
   it("A buys through the publisher's copy and gets a copy keyed to license #1", async () => {
-    const out = await json("A", ["buy", join(dir, "A", "album.bin.superdist")]);
+    // A relative path, taken from A's working directory; the no above bought nothing, so this is license #1.
+    const out = await json("A", ["buy", "album.bin.superdist"]);
     assert.equal(BigInt(out.tokenId), 1n);
     aCopy = out.output;
     assert.equal(aCopy, join(dir, "A", "album.bin.license-1.superdist"));
@@ -260,9 +375,90 @@ describe("superdist CLI on a local chain", () => {
     const receipt = await client.getTransactionReceipt({ hash: out.transactionHash });
     const after = await client.getBalance({ address: a });
     assert.equal(after - before, PRICE / 10n - receipt.gasUsed * receipt.effectiveGasPrice);
+    // Nothing left is an answer, not a failure.
     const nothing = await cli("A", ["claim"]);
-    assert.equal(nothing.code, 1);
-    assert.match(nothing.stderr, /nothing to claim/);
+    assert.equal(nothing.code, 0);
+    assert.equal(nothing.stdout, `${a} has nothing to claim.\n`);
+    assert.equal(nothing.stderr, "");
+  });
+
+  it("a content priced in DUSD, named by its symbol: bought with a permit, claimed with symbol and decimals", async () => {
+    assert.equal(
+      chain.demoToken,
+      deployments["31337"].demoToken,
+      "the symbols come from the deployment record",
+    );
+    const a = privateKeyToAccount(chain.privateKeys[keyIndex.A]).address;
+    const minter = createWalletClient({
+      account: privateKeyToAccount(chain.privateKeys[0]),
+      chain: { ...hardhat, rpcUrls: { default: { http: [chain.rpcUrl] } } },
+      transport: http(chain.rpcUrl),
+    });
+    const client = createPublicClient({ transport: http(chain.rpcUrl) });
+    await client.waitForTransactionReceipt({
+      hash: await minter.writeContract({
+        address: chain.demoToken,
+        abi: demoTokenAbi,
+        functionName: "mint",
+        args: [a, parseUnits("100", 18)],
+      }),
+    });
+    await writeFile(join(dir, "publisher", "notes.txt"), "liner notes\n");
+    const published = await json("publisher", [
+      "publish",
+      "notes.txt",
+      "--price",
+      "5",
+      "--currency",
+      "dusd",
+      "--rewards",
+      "20",
+      "--title",
+      "Notes",
+    ]);
+    assert.equal(published.output, join(dir, "publisher", "notes.txt.superdist"));
+    assert.equal(published.currency.address, chain.demoToken);
+    assert.equal(published.currency.symbol, "DUSD");
+    await copyFile(published.output, join(dir, "A", "notes.txt.superdist"));
+    const bought = await json("A", ["buy", "notes.txt.superdist"]);
+    assert.equal(
+      await client.readContract({
+        address: chain.demoToken,
+        abi: demoTokenAbi,
+        functionName: "balanceOf",
+        args: [a],
+      }),
+      parseUnits("95", 18),
+    );
+
+    const claimed = await json("publisher", ["claim"]);
+    const paid = new Map(
+      claimed.paid.map((p: { currency: { symbol: string; decimals: number }; amount: string }) => [
+        p.currency.symbol,
+        p,
+      ]),
+    );
+    assert.deepEqual([...paid.keys()].sort(), ["DUSD", "ETH"]);
+    const dusd = paid.get("DUSD") as { currency: { address: string; decimals: number }; amount: string };
+    assert.equal(dusd.currency.address, chain.demoToken);
+    assert.equal(dusd.currency.decimals, 18);
+    assert.equal(BigInt(dusd.amount), BigInt(bought.split.publisher));
+    const again = await json("publisher", ["claim", "--currency", "DUSD"]);
+    assert.deepEqual(again.paid, []);
+    const unknown = await cli("publisher", ["claim", "--currency", "FOO"]);
+    assert.equal(unknown.code, 2);
+  });
+
+  it("a wallet key file and a package named relative to the working directory", async () => {
+    await writeFile(join(dir, "B", "wallet.key"), `${chain.privateKeys[keyIndex.B]}\n`, { mode: 0o600 });
+    const out = await json("B", ["rewards", "--key-file", "wallet.key"], { env: {} });
+    assert.equal(out.account, privateKeyToAccount(chain.privateKeys[keyIndex.B]).address);
+    const human = await cli("B", ["inspect", "album.bin.license-1.superdist"], { env: {} });
+    assert.equal(human.code, 0, human.stderr);
+    assert.ok(human.stdout.startsWith(`The "Album" — content #${contentId}\n`), human.stdout);
+    const missing = await cli("B", ["rewards"], { env: {} });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No wallet key/);
   });
 
   it("errors are one clear line with a stable code", async () => {

@@ -20,6 +20,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { CliError } from "./errors.ts";
+import { type CliIO, resolvePath } from "./io.ts";
 
 /** Where the local stack listens unless told otherwise. */
 export const LOCAL_URLS = {
@@ -40,6 +41,9 @@ export type GlobalOptions = {
 };
 
 export type Context = {
+  io: CliIO;
+  /** A path of a flag or argument, taken relative to the working directory of the invocation. */
+  path(given: string): string;
   json: boolean;
   yes: boolean;
   chain: Chain;
@@ -55,17 +59,22 @@ export type Context = {
 };
 
 /** The default device identity file, shared with the `age` tool (`age -d -i <file>`). */
-export function defaultIdentityFile(): string {
-  const base = process.env.XDG_CONFIG_HOME ?? join(homedir(), ".config");
+export function defaultIdentityFile(env: CliIO["env"]): string {
+  const base = env.XDG_CONFIG_HOME ?? join(env.HOME ?? homedir(), ".config");
   return join(base, "superdist", "identity.txt");
+}
+
+/** The identity file of `--identity`, SUPERDIST_IDENTITY_FILE or the default, as an absolute path. */
+export function identityFile(options: Pick<GlobalOptions, "identity">, io: CliIO): string {
+  return resolvePath(io, options.identity ?? io.env.SUPERDIST_IDENTITY_FILE ?? defaultIdentityFile(io.env));
 }
 
 /**
  * Builds the context from flags, then environment variables, then the generated local deployment.
  * The wallet key never comes from a flag: only from SUPERDIST_PRIVATE_KEY or a key file.
  */
-export async function loadContext(options: GlobalOptions): Promise<Context> {
-  const env = process.env;
+export async function loadContext(options: GlobalOptions, io: CliIO): Promise<Context> {
+  const env = io.env;
   const rpcUrl = options.rpc ?? env.SUPERDIST_RPC_URL ?? LOCAL_URLS.rpc;
   const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 1, timeout: 10_000 }) });
   let chainId: number;
@@ -109,10 +118,12 @@ export async function loadContext(options: GlobalOptions): Promise<Context> {
   const publicClient = createPublicClient({ chain, transport, pollingInterval: 200 });
   let account: Account | undefined | null = null;
   const loadAccount = async () => {
-    if (account === null) account = await readAccount(options);
+    if (account === null) account = await readAccount(options, io);
     return account;
   };
   return {
+    io,
+    path: (given) => resolvePath(io, given),
     json: options.json ?? false,
     yes: options.yes ?? false,
     chain,
@@ -123,7 +134,7 @@ export async function loadContext(options: GlobalOptions): Promise<Context> {
       .map((u) => u.trim())
       .filter(Boolean),
     dappUrl: (options.dapp ?? env.SUPERDIST_DAPP_URL ?? LOCAL_URLS.dapp).replace(/\/+$/, ""),
-    identityFile: options.identity ?? env.SUPERDIST_IDENTITY_FILE ?? defaultIdentityFile(),
+    identityFile: identityFile(options, io),
     async wallet() {
       const loaded = await loadAccount();
       if (!loaded) {
@@ -140,10 +151,11 @@ export async function loadContext(options: GlobalOptions): Promise<Context> {
   };
 }
 
-async function readAccount(options: GlobalOptions): Promise<Account | undefined> {
-  const file = options["key-file"] ?? process.env.SUPERDIST_KEY_FILE;
-  let key: string | undefined = process.env.SUPERDIST_PRIVATE_KEY;
-  if (file) {
+async function readAccount(options: GlobalOptions, io: CliIO): Promise<Account | undefined> {
+  const given = options["key-file"] ?? io.env.SUPERDIST_KEY_FILE;
+  let key: string | undefined = io.env.SUPERDIST_PRIVATE_KEY;
+  if (given) {
+    const file = resolvePath(io, given);
     try {
       key = (await readFile(file, "utf8")).trim();
     } catch (cause) {

@@ -8,6 +8,7 @@ import type { Context } from "./config.ts";
 import { CliError } from "./errors.ts";
 
 export type CopyInfo = {
+  /** Absolute, so that the copies written beside it land in the same folder. */
   path: string;
   header: PackageHeader;
   content: Awaited<ReturnType<typeof getContent>>;
@@ -17,9 +18,10 @@ export type CopyInfo = {
 };
 
 /** Reads a package's header and what the chain says of its content and holder. */
-export async function readCopy(ctx: Context, path: string): Promise<CopyInfo> {
+export async function readCopy(ctx: Context, given: string): Promise<CopyInfo> {
+  const path = ctx.path(given);
   const header = await readHeaderFromFile(path).catch((cause) => {
-    if (cause?.code === "ENOENT") throw new CliError("FILE_NOT_FOUND", `No such file: ${path}`, { cause });
+    if (cause?.code === "ENOENT") throw new CliError("FILE_NOT_FOUND", `No such file: ${given}`, { cause });
     throw cause;
   });
   const { lineage } = header;

@@ -20,7 +20,6 @@ export type CliErrorCode =
   | "OUTPUT_EXISTS"
   | "NOT_LICENSED"
   | "NO_LICENSE"
-  | "NOTHING_TO_CLAIM"
   | "DECLINED"
   | "CHAIN"
   | "TRANSACTION_REVERTED";

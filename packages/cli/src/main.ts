@@ -2,26 +2,34 @@ import { parseArgs } from "node:util";
 import { isPackageError } from "@superdist/package";
 import { VerifierError } from "@superdist/verifier/client";
 import { BaseError, ContractFunctionRevertedError } from "viem";
+import packageJson from "../package.json" with { type: "json" };
 import { CliError, ExitCode } from "./errors.ts";
+import { type CliIO, processIO } from "./io.ts";
 import { toJson } from "./output.ts";
+
+export const VERSION: string = packageJson.version;
 
 const USAGE = `superdist — superdistribution on chain
 
 Usage: superdist <command> [options]
 
 Commands:
-  keygen                       create this device's age identity (mode 0600, readable by \`age -d -i\`)
+  keygen [--force]             create this device's age identity (mode 0600, readable by \`age -d -i\`);
+                               --force replaces an existing one (copies keyed to it then need \`rekey\`)
   publish <file>               encrypt, publish on chain, write the publisher's package
-      --price <amount> --currency <ETH|token address> --rewards <percent,percent,...> --title <text>
+      --price <amount> --currency <ETH|symbol|token address> --rewards <percent,percent,...> --title <text>
       [--description <text>] [--royalty <percent>] [--non-transferable] [-o <package>]
   inspect <package>            content, price, holder, lineage, and who earns what if you buy from this copy
-  open <package> [-o <file>]   decrypt if this copy is keyed to you; otherwise how to buy your own (exit 3)
+  open <package> [-o <file>]   decrypt if this copy is keyed to you (-o - writes to stdout);
+                               otherwise how to buy your own (exit 3)
   buy <package> [--yes]        buy through this copy's holder, then re-key and write your own copy
   rekey <package> [--token <id>] [-o <package>]
                                re-key your licensed copy for this device
   rewards                      claimable amounts, your licenses, their descendants and earnings
-  claim [--currency <ETH|address>]... [--to <address>]
+  claim [--currency <ETH|symbol|address>]... [--to <address>]
                                claim rewards (all currencies by default)
+
+A currency is ETH, the symbol of a token the deployment knows (the demo token, DUSD), or a token address.
 
 Options:
   --rpc <url>          chain RPC (SUPERDIST_RPC_URL, default the local stack)
@@ -29,10 +37,15 @@ Options:
   --verifier <urls>    verifier URL(s), comma separated (SUPERDIST_VERIFIER_URL)
   --dapp <url>         dApp URL for purchase links (SUPERDIST_DAPP_URL)
   --identity <file>    age identity file (SUPERDIST_IDENTITY_FILE, default ~/.config/superdist/identity.txt)
-  --key-file <file>    file holding the wallet's private key (or SUPERDIST_PRIVATE_KEY; never a flag)
+  --key-file <file>    file holding the wallet's private key (SUPERDIST_KEY_FILE, or the key itself in
+                       SUPERDIST_PRIVATE_KEY; never a flag)
   --json               machine-readable output
   --yes                do not ask for confirmation
+  --force              keygen: replace an existing identity
   -h, --help           this help
+  --version            the version of superdist
+
+Exit codes: 0 done, 1 failed, 2 usage error, 3 copy not keyed to you, 4 confirmation declined.
 `;
 
 const OPTIONS = {
@@ -45,6 +58,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   yes: { type: "boolean", short: "y" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
   force: { type: "boolean" },
   output: { type: "string", short: "o" },
   price: { type: "string" },
@@ -62,7 +76,7 @@ export type ParsedOptions = ReturnType<
   typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
 >["values"];
 
-type Command = (positionals: string[], options: ParsedOptions) => Promise<number>;
+type Command = (positionals: string[], options: ParsedOptions, io: CliIO) => Promise<number>;
 
 // Each command loads only what it uses, so that `superdist` starts quickly.
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -76,25 +90,59 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   claim: async () => (await import("./commands/claim.ts")).claim,
 };
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command and returns its exit code; every part of `io` left out is the process's own. */
+export async function main(argv: string[], overrides: Partial<CliIO> = {}): Promise<number> {
+  const io = processIO(overrides);
   let json = argv.includes("--json");
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: joinNegativeValues(argv),
+      options: OPTIONS,
+      allowPositionals: true,
+    });
     json = values.json ?? false;
     const [name, ...rest] = positionals;
+    if (values.version) {
+      io.stdout.write(`${VERSION}\n`);
+      return ExitCode.ok;
+    }
     if (values.help || !name) {
-      process.stdout.write(USAGE);
+      io.stdout.write(USAGE);
       return name || values.help ? ExitCode.ok : ExitCode.usage;
     }
     const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!load) throw new CliError("USAGE", `Unknown command "${name}"; see \`superdist --help\`.`);
-    return await (await load())(rest, values);
+    return await (await load())(rest, values, io);
   } catch (error) {
     const { code, message, exitCode } = describe(error);
-    if (json) process.stdout.write(`${toJson({ error: { code, message } })}\n`);
-    process.stderr.write(`superdist: ${message}\n`);
+    if (json) io.stdout.write(`${toJson({ error: { code, message } })}\n`);
+    io.stderr.write(`superdist: ${message}\n`);
     return exitCode;
   }
+}
+
+/**
+ * parseArgs reads `--price -1` as a flag missing its value; joined as `--price=-1`, a negative number reaches the
+ * command's own check, which says what the flag accepts.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      joined.push(...argv.slice(i));
+      break;
+    }
+    const option = arg.startsWith("--")
+      ? (OPTIONS as Record<string, { type: string }>)[arg.slice(2)]
+      : undefined;
+    const next = argv[i + 1];
+    if (option?.type === "string" && next !== undefined && /^-\.?\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
 }
 
 /** One line for any failure: ours, the package format's, the verifier's, or a contract's custom error. */
@@ -118,8 +166,10 @@ function describe(error: unknown): { code: string; message: string; exitCode: nu
     }
     return { code: "CHAIN", message: error.shortMessage, exitCode: ExitCode.error };
   }
-  if (error instanceof TypeError && "code" in error && error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    return { code: "USAGE", message: error.message, exitCode: ExitCode.usage };
+  // Unknown options, missing or ambiguous values, values given to a boolean: parseArgs' several-line message, on one.
+  if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS_")) {
+    const message = `${error.message.replace(/\s*\n\s*/g, " ")} See \`superdist --help\`.`;
+    return { code: "USAGE", message, exitCode: ExitCode.usage };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: "UNEXPECTED", message, exitCode: ExitCode.error };

@@ -2,9 +2,8 @@ import { type Address, formatUnits } from "viem";
 import type { Context } from "./config.ts";
 
 /** Prints human lines, or with --json one JSON document at the end (bigints as decimal strings). */
-export function emit(ctx: Pick<Context, "json">, human: string, data: unknown): void {
-  if (ctx.json) process.stdout.write(`${toJson(data)}\n`);
-  else process.stdout.write(`${human}\n`);
+export function emit(ctx: Pick<Context, "json" | "io">, human: string, data: unknown): void {
+  ctx.io.stdout.write(`${ctx.json ? toJson(data) : human}\n`);
 }
 
 export function toJson(data: unknown): string {

@@ -1,10 +1,11 @@
+import type { CliIO } from "./io.ts";
+
 /** A progress bar on stderr: redrawn in place on a terminal, a few plain lines otherwise, nothing with --json. */
 export type Progress = { update(done: number, total: number | undefined): void; finish(): void };
 
 const WIDTH = 30;
 
-export function progressBar(label: string, enabled: boolean): Progress {
-  const stream = process.stderr;
+export function progressBar(label: string, enabled: boolean, stream: CliIO["stderr"]): Progress {
   if (!enabled) return { update() {}, finish() {} };
   const started = performance.now();
   let lastDraw = 0;
@@ -14,8 +15,7 @@ export function progressBar(label: string, enabled: boolean): Progress {
     const { done, total } = last;
     const ratio = total ? Math.min(1, done / total) : final ? 1 : 0;
     const seconds = (performance.now() - started) / 1000;
-    const rate = seconds > 0 ? done / 1_048_576 / seconds : 0;
-    const text = `${label} ${bar(ratio)} ${(ratio * 100).toFixed(0).padStart(3)}% ${mib(done)}/${total === undefined ? "?" : mib(total)} MiB ${rate.toFixed(1)} MiB/s`;
+    const text = `${label} ${bar(ratio)} ${(ratio * 100).toFixed(0).padStart(3)}% ${progressAmount(done, total)} ${progressRate(seconds > 0 ? done / seconds : 0)}`;
     if (stream.isTTY) stream.write(`\r${text}${final ? "\n" : ""}`);
     else {
       const quarter = Math.floor(ratio * 4);
@@ -43,6 +43,29 @@ function bar(ratio: number): string {
   return `[${"#".repeat(full)}${"-".repeat(WIDTH - full)}]`;
 }
 
-function mib(bytes: number): string {
-  return (bytes / 1_048_576).toFixed(1);
+const UNITS = [
+  { name: "B", size: 1 },
+  { name: "KiB", size: 1024 },
+  { name: "MiB", size: 1024 ** 2 },
+  { name: "GiB", size: 1024 ** 3 },
+] as const;
+
+/** The largest unit that shows `bytes` as at least 1, so that a small file does not read "0.0 MiB". */
+function unitFor(bytes: number): (typeof UNITS)[number] {
+  return UNITS.findLast((unit) => bytes >= unit.size) ?? UNITS[0];
+}
+
+function inUnit(bytes: number, unit: (typeof UNITS)[number]): string {
+  return unit.size === 1 ? String(Math.round(bytes)) : (bytes / unit.size).toFixed(1);
+}
+
+/** `done/total unit`, both in the unit of the total (of what is done when the total is unknown). */
+export function progressAmount(done: number, total: number | undefined): string {
+  const unit = unitFor(total ?? done);
+  return `${inUnit(done, unit)}/${total === undefined ? "?" : inUnit(total, unit)} ${unit.name}`;
+}
+
+export function progressRate(bytesPerSecond: number): string {
+  const unit = unitFor(bytesPerSecond);
+  return `${inUnit(bytesPerSecond, unit)} ${unit.name}/s`;
 }

@@ -4,6 +4,7 @@ import { erc20Abi, type Hash, parseEventLogs, parseSignature } from "viem";
 import { type Context, loadContext } from "../config.ts";
 import { type CopyInfo, readCopy } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
+import type { CliIO } from "../io.ts";
 import type { ParsedOptions } from "../main.ts";
 import { amount, emit } from "../output.ts";
 import { rekeyCopy } from "./rekey.ts";
@@ -12,10 +13,10 @@ import { rekeyCopy } from "./rekey.ts";
  * `superdist buy <package> [--yes]`: buys a license through the copy's holder (the referrer), then re-keys the
  * copy to this device and writes it next to the original.
  */
-export async function buy(positionals: string[], options: ParsedOptions): Promise<number> {
+export async function buy(positionals: string[], options: ParsedOptions, io: CliIO): Promise<number> {
   const [path] = positionals;
   if (!path) throw new CliError("USAGE", "Usage: superdist buy <package> [--yes]");
-  const ctx = await loadContext(options);
+  const ctx = await loadContext(options, io);
   const copy = await readCopy(ctx, path);
   const wallet = await ctx.wallet();
   const buyer = wallet.account.address;
@@ -35,13 +36,13 @@ export async function buy(positionals: string[], options: ParsedOptions): Promis
     ...split.levels.map((l) => `  level ${l.level} #${l.tokenId} earns ${amount(l.amount, copy.currency)}`),
     `  publisher earns ${amount(split.publisher, copy.currency)}`,
   ].join("\n");
-  process.stderr.write(`${summary}\n`);
-  if (!ctx.yes && !(await confirm("Proceed? [y/N] "))) {
+  io.stderr.write(`${summary}\n`);
+  if (!ctx.yes && !(await confirm(io, "Proceed? [y/N] "))) {
     throw new CliError("DECLINED", "Nothing bought.", { exitCode: ExitCode.declined });
   }
 
   const { tokenId, hash } = await purchase(ctx, copy);
-  process.stderr.write(`License #${tokenId} bought (transaction ${hash}). Re-keying your copy…\n`);
+  io.stderr.write(`License #${tokenId} bought (transaction ${hash}). Re-keying your copy…\n`);
   const output = await rekeyCopy(ctx, copy, tokenId);
   emit(ctx, `Your copy of "${copy.content.title}" (license #${tokenId}) → ${output}`, {
     tokenId,
@@ -52,15 +53,18 @@ export async function buy(positionals: string[], options: ParsedOptions): Promis
   return ExitCode.ok;
 }
 
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) {
+async function confirm(io: CliIO, question: string): Promise<boolean> {
+  if (!io.stdin.isTTY) {
     throw new CliError("DECLINED", "Cannot ask for confirmation without a terminal; pass --yes.", {
       exitCode: ExitCode.declined,
     });
   }
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    // The end of input (Ctrl-D) closes the prompt without an answer: that is a no.
+    const closed = new Promise<string>((resolve) => rl.once("close", () => resolve("")));
+    const answer = await Promise.race([rl.question(question), closed]);
+    return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();
   }
@@ -117,7 +121,7 @@ async function purchase(ctx: Context, copy: CopyInfo): Promise<{ tokenId: bigint
       hash = await wallet.writeContract(request);
     } else {
       if (allowance < price) {
-        process.stderr.write(`Approving ${amount(price, copy.currency)}…\n`);
+        ctx.io.stderr.write(`Approving ${amount(price, copy.currency)}…\n`);
         const approval = await wallet.writeContract({
           address: token,
           abi: erc20Abi,

@@ -3,14 +3,15 @@ import { zeroAddress } from "viem";
 import { loadContext } from "../config.ts";
 import { readCopy } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
+import type { CliIO } from "../io.ts";
 import type { ParsedOptions } from "../main.ts";
 import { amount, emit, short } from "../output.ts";
 
 /** `superdist inspect <package>`: what this copy is, whose it is, and where a purchase through it goes. */
-export async function inspect(positionals: string[], options: ParsedOptions): Promise<number> {
+export async function inspect(positionals: string[], options: ParsedOptions, io: CliIO): Promise<number> {
   const [path] = positionals;
   if (!path) throw new CliError("USAGE", "Usage: superdist inspect <package>");
-  const ctx = await loadContext(options);
+  const ctx = await loadContext(options, io);
   const copy = await readCopy(ctx, path);
   const { lineage } = copy.header;
   const market = ctx.deployment.market;

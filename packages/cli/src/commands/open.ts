@@ -1,22 +1,35 @@
+import { once } from "node:events";
+import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { unwrapFileKey } from "@superdist/package";
+import { Readable } from "node:stream";
+import { decryptPackage, unwrapFileKey } from "@superdist/package";
 import { decryptFile } from "@superdist/package/node";
-import { loadContext } from "../config.ts";
+import { type Context, loadContext } from "../config.ts";
 import { plaintextName, readCopy } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
 import { readIdentityFile } from "../identity.ts";
+import type { CliIO } from "../io.ts";
 import type { ParsedOptions } from "../main.ts";
 import { amount, emit } from "../output.ts";
-import { progressBar } from "../progress.ts";
+import { type Progress, progressBar } from "../progress.ts";
+
+/** `-o -`: the plaintext goes to stdout, as with `age -d`. */
+const STDOUT = "-";
 
 /**
  * `superdist open <package> [-o <file>]`: the security check. A copy keyed to this device decrypts; any other
  * copy names the license it belongs to and how to buy your own through it.
  */
-export async function open(positionals: string[], options: ParsedOptions): Promise<number> {
+export async function open(positionals: string[], options: ParsedOptions, io: CliIO): Promise<number> {
   const [path] = positionals;
-  if (!path) throw new CliError("USAGE", "Usage: superdist open <package> [-o <file>]");
-  const ctx = await loadContext(options);
+  if (!path) throw new CliError("USAGE", "Usage: superdist open <package> [-o <file>|-]");
+  if (options.output === STDOUT && options.json) {
+    throw new CliError(
+      "USAGE",
+      "-o - writes the plaintext to stdout, where --json would write too; pick one.",
+    );
+  }
+  const ctx = await loadContext(options, io);
   const copy = await readCopy(ctx, path);
   const { identities } = await readIdentityFile(ctx.identityFile);
   const { lineage } = copy.header;
@@ -42,16 +55,22 @@ export async function open(positionals: string[], options: ParsedOptions): Promi
         purchaseUrl: link,
         command: `superdist buy ${path}`,
       });
-    } else process.stderr.write(`${lines.join("\n")}\n`);
+    } else io.stderr.write(`${lines.join("\n")}\n`);
     return ExitCode.notLicensed;
   }
 
-  const output = options.output ?? plaintextName(path);
+  const progress = progressBar("decrypting", !ctx.json, io.stderr);
+  if (options.output === STDOUT) {
+    await decryptToStdout(ctx, copy.path, identities, progress);
+    progress.finish();
+    io.stderr.write(`Opened "${copy.content.title}" → stdout\n`);
+    return ExitCode.ok;
+  }
+  const output = options.output ? ctx.path(options.output) : plaintextName(copy.path);
   if (await stat(output).catch(() => undefined)) {
     throw new CliError("OUTPUT_EXISTS", `${output} already exists; choose another name with -o.`);
   }
-  const progress = progressBar("decrypting", !ctx.json);
-  await decryptFile(path, output, identities, (done, total) => progress.update(done, total));
+  await decryptFile(copy.path, output, identities, (done, total) => progress.update(done, total));
   progress.finish();
   emit(ctx, `Opened "${copy.content.title}" → ${output}`, {
     licensed: true,
@@ -59,4 +78,31 @@ export async function open(positionals: string[], options: ParsedOptions): Promi
     contentId: lineage.contentId,
   });
   return ExitCode.ok;
+}
+
+/**
+ * Unlike a file, which appears only once every chunk has authenticated, stdout receives each chunk as it
+ * authenticates: a damaged or truncated package fails part way, with exit 1, as `age -d` does.
+ */
+async function decryptToStdout(
+  ctx: Context,
+  path: string,
+  identities: string[],
+  progress: Progress,
+): Promise<void> {
+  const { size } = await stat(path);
+  const { stream } = await decryptPackage(
+    Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+    {
+      identities,
+      packageSize: size,
+      onProgress: (done, total) => progress.update(done, total),
+    },
+  );
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    if (!ctx.io.stdout.write(value)) await once(ctx.io.stdout, "drain");
+  }
 }

@@ -6,14 +6,15 @@ import { type Context, loadContext } from "../config.ts";
 import { type CopyInfo, licensedCopyName, readCopy, rekeyThroughVerifier } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
 import { readIdentityFile } from "../identity.ts";
+import type { CliIO } from "../io.ts";
 import type { ParsedOptions } from "../main.ts";
 import { emit } from "../output.ts";
 
 /** `superdist rekey <package> [--token <id>] [-o <package>]`: a copy of your license keyed to this device. */
-export async function rekey(positionals: string[], options: ParsedOptions): Promise<number> {
+export async function rekey(positionals: string[], options: ParsedOptions, io: CliIO): Promise<number> {
   const [path] = positionals;
   if (!path) throw new CliError("USAGE", "Usage: superdist rekey <package> [--token <id>] [-o <package>]");
-  const ctx = await loadContext(options);
+  const ctx = await loadContext(options, io);
   const copy = await readCopy(ctx, path);
   const owner = (await ctx.wallet()).account.address;
   const tokenId = options.token ? parseToken(options.token) : await findLicense(ctx, copy, owner);
@@ -30,7 +31,7 @@ export async function rekeyCopy(
   output?: string,
 ): Promise<string> {
   const { recipient } = await readIdentityFile(ctx.identityFile);
-  const target = output ?? licensedCopyName(copy.path, tokenId);
+  const target = output ? ctx.path(output) : licensedCopyName(copy.path, tokenId);
   if (target !== copy.path && (await stat(target).catch(() => undefined))) {
     throw new CliError("OUTPUT_EXISTS", `${target} already exists; choose another name with -o.`);
   }

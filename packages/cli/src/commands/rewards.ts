@@ -2,12 +2,13 @@ import { type Currency, getAccountActivity, getCurrency, type LicenseNode } from
 import type { Address } from "viem";
 import { loadContext } from "../config.ts";
 import { ExitCode } from "../errors.ts";
+import type { CliIO } from "../io.ts";
 import type { ParsedOptions } from "../main.ts";
 import { amount, emit, short } from "../output.ts";
 
 /** `superdist rewards`: what you can claim, and the tree of licenses bought through yours. */
-export async function rewards(_positionals: string[], options: ParsedOptions): Promise<number> {
-  const ctx = await loadContext(options);
+export async function rewards(_positionals: string[], options: ParsedOptions, io: CliIO): Promise<number> {
+  const ctx = await loadContext(options, io);
   const account = (await ctx.wallet()).account.address;
   const activity = await getAccountActivity(ctx.publicClient, {
     market: ctx.deployment.market,
