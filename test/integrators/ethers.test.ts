@@ -15,6 +15,7 @@ import {
   demoTokenAbi,
   ETH,
   getContent,
+  getPermitTypedData,
   permitTypedData,
   resolveDeployment,
   superdistMarketAbi,
@@ -28,7 +29,7 @@ import {
   readHeaderFromBlob,
 } from "@superdist/package";
 import { rekeyTypedData, type StartedVerifier, startVerifier } from "@superdist/verifier";
-import { JsonRpcProvider, Wallet } from "ethers";
+import { Contract, JsonRpcProvider, Wallet } from "ethers";
 import { pino } from "pino";
 import {
   type Address,
@@ -232,7 +233,7 @@ describe("an ethers v6 app on a local chain", () => {
       deadline: 1_900_000_000n,
     });
     const permit = permitTypedData({
-      // A domain without `version` (ERC-5267 fields 0b1101) signs a different digest than one with it.
+      // A token whose domain leaves out `version` (ERC-5267 fields 0b1101): its permits must leave it out too.
       eip712Domain: ["0x0d", "Demo Dollar", "1", 31337n, chain.demoToken, `0x${"00".repeat(32)}`, []],
       nonce: 3n,
       owner: viemAccount.address.toLowerCase(),
@@ -248,6 +249,19 @@ describe("an ethers v6 app on a local chain", () => {
     };
     assert.equal(await signedByEthers(rekey), await viemAccount.signTypedData(rekey));
     assert.equal(await signedByEthers(permit), await viemAccount.signTypedData(permit));
+    const nested = {
+      domain: { name: "Nested", chainId: 1n },
+      types: {
+        Mail: [
+          { name: "to", type: "Person[]" },
+          { name: "note", type: "string" },
+        ],
+        Person: [{ name: "wallet", type: "address" }],
+      },
+      primaryType: "Mail",
+      message: { to: [{ wallet: viemAccount.address }], note: "hi" },
+    } as const;
+    assert.equal(await signedByEthers(nested), await viemAccount.signTypedData(nested));
     // ethers infers the primary type from the types, so an EIP712Domain entry or an unrelated type is left out.
     const extra = toEthersTypedData({
       ...rekey,
@@ -259,6 +273,26 @@ describe("an ethers v6 app on a local chain", () => {
     });
     assert.deepEqual(Object.keys(extra.types), ["Rekey"]);
     assert.throws(() => toEthersTypedData({ ...rekey, primaryType: "Missing" }), /no type Missing/);
+  });
+
+  test("a permit built from ethers' reads of the token is the one the library's viem reader builds", async () => {
+    const owner = await buyer.signer.getAddress();
+    const token = new Contract(chain.demoToken, demoTokenAbi, provider);
+    const [nonce, eip712Domain] = await Promise.all([token.nonces(owner), token.eip712Domain()]);
+    const request = { spender: chain.market, value: DUSD_PRICE, deadline: 1_900_000_000n };
+    const fromEthers = permitTypedData({ eip712Domain, nonce, owner, ...request });
+    const fromViem = await getPermitTypedData(publicClient, {
+      token: chain.demoToken,
+      owner: owner as Address,
+      ...request,
+    });
+    assert.deepEqual(fromEthers, fromViem);
+    assert.deepEqual(fromEthers.domain, {
+      name: "Demo Dollar",
+      version: "1",
+      chainId: chain.chainId,
+      verifyingContract: chain.demoToken,
+    });
   });
 
   test("reads a content as the publisher registered it", async () => {
