@@ -147,3 +147,31 @@ describe("readHeaderFromFile", () => {
     assert.deepEqual((await readHeaderFromFile(tmp.path("damaged.age"))).bytes, sealed.header.bytes);
   });
 });
+
+describe("a header written again for the id the market gave", () => {
+  test("replaces the predicted content id, for a Blob and a file, and the package still opens", async () => {
+    const fileKey = await unwrapFileKey(parseHeader(first), [publisher.identity]);
+    assert.ok(fileKey);
+    const published = lineage.contentId + 1n;
+    const header = await writeHeader({
+      fileKey,
+      holderRecipients: [publisher.recipient],
+      verifierRecipient: verifier.recipient,
+      lineage: { ...lineage, contentId: published },
+    });
+    await rejectsWith(rekeyBlob(new Blob([first]), header), "REKEY_CONTENT_MISMATCH");
+    await rejectsWith(
+      rekeyBlob(new Blob([first]), header, { publishedAs: published + 1n }),
+      "REKEY_CONTENT_MISMATCH",
+    );
+    const blob = await rekeyBlob(new Blob([first]), header, { publishedAs: published });
+    assert.equal((await readHeaderFromBlob(blob)).lineage.contentId, published);
+
+    const path = tmp.path("predicted.age");
+    await writeFile(path, first);
+    await rekeyFile(path, path, header, { publishedAs: published });
+    assert.deepEqual(new Uint8Array(await readFile(path)), new Uint8Array(await blob.arrayBuffer()));
+    await decryptFile(path, tmp.path("predicted.plain"), [publisher.identity]);
+    assert.equal(sha256(await readFile(tmp.path("predicted.plain"))), sha256(plaintext));
+  });
+});

@@ -17,7 +17,13 @@ export {
   type WriteHeaderParameters,
   writeHeader,
 } from "./header.ts";
-export { LINEAGE_STANZA, type Lineage, sameContent } from "./lineage.ts";
+export {
+  LINEAGE_STANZA,
+  type Lineage,
+  lineageMismatch,
+  type MarketLocation,
+  sameContent,
+} from "./lineage.ts";
 export { contentStem, copyFileName, PACKAGE_EXTENSION, plaintextFileName } from "./names.ts";
 export {
   checkReplacementHeader,
@@ -35,6 +41,7 @@ export {
   type ProgressCallback,
   packageSize,
   type ReadPackageHeaderReturnType,
+  type ReplaceHeaderOptions,
   readHeaderFromBlob,
   readPackageHeader,
   rekeyBlob,

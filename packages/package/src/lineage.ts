@@ -78,3 +78,16 @@ export function sameContent(a: Lineage, b: Lineage): boolean {
     a.contentId === b.contentId
   );
 }
+
+/** A chain and market a client is on. */
+export type MarketLocation = { chainId: number | bigint; market: `0x${string}` };
+
+/**
+ * Where a copy's lineage differs from the market a client is on: "chain", "market", or `undefined` when the
+ * copy belongs to it. Every client checks this before it signs or pays for a copy.
+ */
+export function lineageMismatch(lineage: Lineage, location: MarketLocation): "chain" | "market" | undefined {
+  if (lineage.chainId !== BigInt(location.chainId)) return "chain";
+  if (lineage.market.toLowerCase() !== location.market.toLowerCase()) return "market";
+  return undefined;
+}

@@ -10,6 +10,7 @@ import {
   openHeader,
   type ProgressCallback,
   packageSize,
+  type ReplaceHeaderOptions,
 } from "./package.ts";
 import { PayloadDecryptor, PayloadEncryptor, plaintextSizeOfPayload } from "./stream.ts";
 
@@ -230,10 +231,11 @@ export async function rekeyFile(
   pkgPath: string,
   outPath: string,
   newHeaderBytes: Uint8Array,
+  options: ReplaceHeaderOptions = {},
 ): Promise<RekeyFileReturnType> {
   return withFile(pkgPath, async (input) => {
     const current = await readHeaderFromHandle(input);
-    const header = checkReplacementHeader(current, newHeaderBytes);
+    const header = checkReplacementHeader(current, newHeaderBytes, options);
     const size = await writeAtomically(outPath, async (out) => {
       await writeAll(out, header.bytes);
       const end = await forEachPiece(input, current.bytes.length, (piece) => writeAll(out, piece));

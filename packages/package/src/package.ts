@@ -236,16 +236,30 @@ export async function openHeader(
  * Checks a header meant to replace `current`'s: it must be a complete, valid header on its own and name the
  * same chain, market and content. (Its MAC can only be checked by a key holder; a wrong one fails on open.)
  */
-export function checkReplacementHeader(current: PackageHeader, replacement: Uint8Array): PackageHeader {
+export type ReplaceHeaderOptions = {
+  /**
+   * The id the market gave a content whose package was encrypted under a predicted id: its publisher, who holds
+   * the file key, writes the header again for the real id. Without it, the new header must name the same content.
+   */
+  publishedAs?: bigint;
+};
+
+/** Parses `replacement` and checks that it may replace `current`'s header: the same content, or its real id. */
+export function checkReplacementHeader(
+  current: PackageHeader,
+  replacement: Uint8Array,
+  options: ReplaceHeaderOptions = {},
+): PackageHeader {
   const next = parseHeader(replacement);
   if (next.bytes.length !== replacement.length) {
     throw new PackageError("HEADER_MALFORMED", "The package header is malformed.", {
       details: "bytes follow the MAC line of the new header",
     });
   }
-  if (!sameContent(current.lineage, next.lineage)) {
+  const expected = { ...current.lineage, contentId: options.publishedAs ?? current.lineage.contentId };
+  if (!sameContent(expected, next.lineage)) {
     throw new PackageError("REKEY_CONTENT_MISMATCH", "The new header is for different content.", {
-      details: `package: content ${current.lineage.contentId} at ${current.lineage.market} on chain ${current.lineage.chainId}; header: content ${next.lineage.contentId} at ${next.lineage.market} on chain ${next.lineage.chainId}`,
+      details: `package: content ${expected.contentId} at ${current.lineage.market} on chain ${current.lineage.chainId}; header: content ${next.lineage.contentId} at ${next.lineage.market} on chain ${next.lineage.chainId}`,
     });
   }
   return next;
@@ -255,9 +269,13 @@ export function checkReplacementHeader(current: PackageHeader, replacement: Uint
  * Re-keys a package held in a Blob without reading or copying its payload: the new header followed by a
  * slice of the original. This is what keeps re-keying O(1) in the browser.
  */
-export async function rekeyBlob(pkg: Blob, newHeader: Uint8Array): Promise<Blob> {
+export async function rekeyBlob(
+  pkg: Blob,
+  newHeader: Uint8Array,
+  options: ReplaceHeaderOptions = {},
+): Promise<Blob> {
   const current = await readHeaderFromBlob(pkg);
-  checkReplacementHeader(current, newHeader);
+  checkReplacementHeader(current, newHeader, options);
   return new Blob([newHeader as Uint8Array<ArrayBuffer>, pkg.slice(current.bytes.length)], {
     type: pkg.type,
   });

@@ -1,5 +1,6 @@
 import {
   keyCommitment,
+  lineageMismatch,
   PackageError,
   type PackageHeader,
   parseHeader,
@@ -62,12 +63,13 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
   checkRecipient(request.recipient);
   const header = await parse(request.header, context.limits.maxStanzas);
   const lineage = header.lineage;
-  if (BigInt(lineage.chainId) !== BigInt(context.chainId)) {
+  const mismatch = lineageMismatch(lineage, context);
+  if (mismatch === "chain") {
     throw new VerifierError("LINEAGE_CHAIN_MISMATCH", "The header's lineage names another chain.", {
       details: `lineage chain ${lineage.chainId}, verifier chain ${context.chainId}`,
     });
   }
-  if (lineage.market.toLowerCase() !== context.market.toLowerCase()) {
+  if (mismatch === "market") {
     throw new VerifierError("LINEAGE_MARKET_MISMATCH", "The header's lineage names another market.", {
       details: `lineage market ${lineage.market}, verifier market ${context.market}`,
     });

@@ -1,0 +1,113 @@
+import { getContent, getPermitTypedData, superdistMarketAbi } from "@superdist/contracts";
+import { type Address, erc20Abi, type Hash, parseSignature, type TransactionReceipt } from "viem";
+import { signTypedData } from "viem/actions";
+import { purchasedTokenId } from "../receipts.ts";
+import type { OnStage } from "../stages.ts";
+import { type ReadClient, type SignerClient, transact } from "../transact.ts";
+import { getPaymentMode, type PaymentMode } from "./getPaymentMode.ts";
+
+/** How long a purchase permit stays valid: long enough to confirm in a wallet, short if it leaks. */
+export const PERMIT_LIFETIME_SECONDS = 1_800n;
+
+export type PurchaseLicenseParameters = {
+  market: Address;
+  contentId: bigint;
+  /** The license of the copy bought through (its holder is rewarded), or 0n for none. */
+  referrerTokenId: bigint;
+  /** Who receives the license; the payer by default. */
+  recipient?: Address;
+  /**
+   * The most the buyer agreed to pay, in the content's currency; by default the price read now. A price raised
+   * meanwhile then reverts with `PriceAboveMax` instead of charging more.
+   */
+  maxPrice?: bigint;
+  /** Reads and receipts go through this client when given. */
+  publicClient?: ReadClient;
+  onStage?: OnStage;
+};
+
+export type PurchaseLicenseReturnType = {
+  tokenId: bigint;
+  transactionHash: Hash;
+  receipt: TransactionReceipt;
+  mode: PaymentMode;
+};
+
+/**
+ * Buys a license of `contentId` through `referrerTokenId`: in ETH, or in the content's ERC-20 with a permit
+ * where the token has one, otherwise approving exactly the price first. Resolves once the purchase is included,
+ * with the new token id.
+ */
+export async function purchaseLicense(
+  client: SignerClient,
+  parameters: PurchaseLicenseParameters,
+): Promise<PurchaseLicenseReturnType> {
+  const { market, contentId, referrerTokenId, onStage } = parameters;
+  const reader = parameters.publicClient ?? client;
+  const payer = client.account.address;
+  const recipient = parameters.recipient ?? payer;
+  const content = await getContent(reader, { market, contentId });
+  const price = parameters.maxPrice ?? content.price;
+  const mode = await getPaymentMode(reader, { market, currency: content.currency, payer, price });
+  const purchase = { address: market, abi: superdistMarketAbi } as const;
+  let receipt: TransactionReceipt;
+
+  if (mode === "permit") {
+    const deadline = BigInt(Math.floor(Date.now() / 1000)) + PERMIT_LIFETIME_SECONDS;
+    const typed = await getPermitTypedData(reader, {
+      token: content.currency,
+      owner: payer,
+      spender: market,
+      value: price,
+      deadline,
+    });
+    if (!typed) throw new Error("The token stopped answering its permit domain.");
+    onStage?.({ operation: "permit", status: "signing" });
+    const signature = await signTypedData(client, { ...typed, account: client.account });
+    onStage?.({ operation: "permit", status: "signed" });
+    const { r, s, v, yParity } = parseSignature(signature);
+    receipt = await transact(
+      client,
+      reader,
+      "purchase",
+      {
+        ...purchase,
+        functionName: "purchaseWithPermit",
+        args: [
+          contentId,
+          referrerTokenId,
+          recipient,
+          price,
+          deadline,
+          Number(v ?? BigInt(yParity + 27)),
+          r,
+          s,
+        ],
+      },
+      onStage,
+    );
+  } else {
+    if (mode === "approve") {
+      await transact(
+        client,
+        reader,
+        "approval",
+        { address: content.currency, abi: erc20Abi, functionName: "approve", args: [market, price] },
+        onStage,
+      );
+    }
+    receipt = await transact(
+      client,
+      reader,
+      "purchase",
+      {
+        ...purchase,
+        functionName: "purchase",
+        args: [contentId, referrerTokenId, recipient, price],
+        ...(mode === "eth" ? { value: price } : {}),
+      },
+      onStage,
+    );
+  }
+  return { tokenId: purchasedTokenId(receipt), transactionHash: receipt.transactionHash, receipt, mode };
+}

@@ -1,0 +1,26 @@
+import type { Hash, TransactionReceipt } from "viem";
+
+/** The steps a flow reports, each named so that a page can show it beside its own label. */
+export type Operation =
+  /** An EIP-2612 permission to take an ERC-20 price, signed without a fee. */
+  | "permit"
+  | "approval"
+  | "purchase"
+  | "publish"
+  /** The holder's EIP-712 request to the verifier. */
+  | "rekey-signature"
+  | "verifier"
+  | "encrypt";
+
+/**
+ * Where a flow stands. A transaction is simulated, signed, pending with its hash, then confirmed; a signature is
+ * asked for, then signed; the verifier is asked, then answers; encryption reports bytes done.
+ */
+export type Stage =
+  | { operation: Operation; status: "simulating" | "signing" | "asking" }
+  | { operation: Operation; status: "signed" | "done" }
+  | { operation: Operation; status: "pending"; hash: Hash }
+  | { operation: Operation; status: "confirmed"; hash: Hash; receipt: TransactionReceipt }
+  | { operation: "encrypt"; status: "progress"; done: number; total: number | undefined };
+
+export type OnStage = (stage: Stage) => void;
