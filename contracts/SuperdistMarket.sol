@@ -234,7 +234,6 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
         address payout = c.payout;
         if (payout == address(0)) revert ContentNotFound(contentId);
         if (c.paused) revert ContentPaused(contentId);
-        if (recipient == address(0)) revert ERC721InvalidReceiver(address(0));
         Globals memory g = _globals;
         if (g.paused) revert MarketPaused();
 
@@ -247,41 +246,33 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
         uint256 rest = price - fee;
         uint256 generation;
         if (referrerTokenId != 0) {
-            TokenRecord memory ref = _tokens[referrerTokenId];
-            if (ref.owner == address(0) || ref.contentId != contentId) {
+            (address referrer, uint256 referrerContent,, uint256 referrerGeneration) = _record(referrerTokenId);
+            if (referrer == address(0) || referrerContent != contentId) {
                 revert InvalidReferrer(referrerTokenId, contentId);
             }
-            generation = ref.generation == type(uint16).max ? type(uint16).max : ref.generation + 1;
+            generation = referrerGeneration == type(uint16).max ? type(uint16).max : referrerGeneration + 1;
             uint256 depth = c.depth;
             if (depth != 0) {
-                rest -= _creditLineage(c.schedule, depth, ref, referrerTokenId, tokenId, recipient, currency, price);
+                rest -= _creditLineage(c.schedule, depth, referrerTokenId, tokenId, recipient, currency, price);
             }
         }
 
-        _mintRecord(
-            recipient,
-            tokenId,
-            TokenRecord({
-                owner: recipient,
-                contentId: uint32(contentId),
-                parent: uint48(referrerTokenId),
-                generation: uint16(generation)
-            })
-        );
+        _mint(recipient, tokenId, uint32(contentId), uint48(referrerTokenId), uint16(generation));
         if (fee != 0) _claimable[g.treasury][currency] += fee;
         _claimable[payout][currency] += rest;
         emit LicensePurchased(
             tokenId, contentId, referrerTokenId, msg.sender, recipient, currency, price, payout, rest, fee
         );
+        // The safe-mint check calls the recipient, so it comes after every state change of the purchase.
         ERC721Utils.checkOnERC721Received(msg.sender, address(0), recipient, tokenId, "");
     }
 
-    /// @dev Credits each level's share to the owner of the ancestor at that level, now. A level that is missing,
-    /// or whose owner is the payer or the recipient, is left to the publisher: nobody earns on their own purchase.
+    /// @dev Credits each level's share to the owner of the ancestor at that level, now, starting at the referrer
+    /// `ancestorId`. A level that is missing, or whose owner is the payer or the recipient, is left to the
+    /// publisher: nobody earns on their own purchase.
     function _creditLineage(
         uint128 schedule,
         uint256 depth,
-        TokenRecord memory ancestor,
         uint256 ancestorId,
         uint256 tokenId,
         address recipient,
@@ -289,17 +280,16 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
         uint256 price
     ) private returns (uint256 credited) {
         for (uint256 level = 1;; ++level) {
+            (address owner,, uint256 parent,) = _record(ancestorId);
             uint256 bps = RewardSchedule.at(schedule, level);
-            address owner = ancestor.owner;
             if (bps != 0 && owner != msg.sender && owner != recipient) {
                 uint256 amount = price * bps / _BPS;
                 _claimable[owner][currency] += amount;
                 credited += amount;
                 emit RewardCredited(owner, currency, tokenId, ancestorId, level, amount);
             }
-            ancestorId = ancestor.parent;
-            if (level == depth || ancestorId == 0) break;
-            ancestor = _tokens[ancestorId];
+            if (level == depth || parent == 0) break;
+            ancestorId = parent;
         }
     }
 
@@ -400,25 +390,19 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
 
     /// @inheritdoc ISuperdistMarket
     function license(uint256 tokenId) external view returns (LicenseView memory) {
-        TokenRecord memory record = _tokens[tokenId];
-        if (record.owner == address(0)) revert ERC721NonexistentToken(tokenId);
-        return LicenseView({
-            owner: record.owner,
-            contentId: record.contentId,
-            parent: record.parent,
-            generation: record.generation
-        });
+        (address owner, uint256 contentId, uint256 parent, uint256 generation) = _requireRecord(tokenId);
+        return LicenseView({owner: owner, contentId: contentId, parent: parent, generation: generation});
     }
 
     /// @inheritdoc ISuperdistMarket
     function lineageOf(uint256 tokenId) external view returns (uint256[] memory ancestors) {
-        TokenRecord memory record = _tokens[tokenId];
-        if (record.owner == address(0)) revert ERC721NonexistentToken(tokenId);
-        uint256 depth = _contents[record.contentId].depth;
+        (, uint256 contentId, uint256 id,) = _requireRecord(tokenId);
+        uint256 depth = _contents[contentId].depth;
         ancestors = new uint256[](depth);
         uint256 count;
-        for (uint256 id = record.parent; id != 0 && count < depth; id = _tokens[id].parent) {
+        while (id != 0 && count < depth) {
             ancestors[count++] = id;
+            (,, id,) = _record(id);
         }
         // Shrink to the ancestors that exist.
         assembly ("memory-safe") {
@@ -458,19 +442,15 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
 
     /// @notice On-chain JSON metadata: title, content id, generation and parent.
     function tokenURI(uint256 tokenId) external view returns (string memory) {
-        TokenRecord memory record = _tokens[tokenId];
-        if (record.owner == address(0)) revert ERC721NonexistentToken(tokenId);
-        Content storage c = _contents[record.contentId];
-        return LicenseMetadata.tokenURI(
-            tokenId, c.title, record.contentId, record.generation, record.parent, c.metadataURI
-        );
+        (, uint256 contentId, uint256 parent, uint256 generation) = _requireRecord(tokenId);
+        Content storage c = _contents[contentId];
+        return LicenseMetadata.tokenURI(tokenId, c.title, contentId, generation, parent, c.metadataURI);
     }
 
     /// @notice ERC-2981: resales pay the content's royalty to its payout address.
     function royaltyInfo(uint256 tokenId, uint256 salePrice) external view returns (address, uint256) {
-        TokenRecord memory record = _tokens[tokenId];
-        if (record.owner == address(0)) revert ERC721NonexistentToken(tokenId);
-        Content storage c = _contents[record.contentId];
+        (, uint256 contentId,,) = _requireRecord(tokenId);
+        Content storage c = _contents[contentId];
         return (c.payout, salePrice * c.royaltyBps / _BPS);
     }
 

@@ -11,13 +11,16 @@ import {ERC165, IERC165} from "@openzeppelin/contracts/utils/introspection/ERC16
 /// @notice ERC-721 whose per-token record packs the owner with the token's content, parent and generation in one
 /// storage slot, as Solady packs `extraData` beside the owner. Minting a license is then one fresh slot plus the
 /// owner's balance, and walking a lineage costs one load per level.
-/// @dev Semantics and errors follow OpenZeppelin's ERC721 (IERC6093). Tokens are never burned.
+/// @dev Semantics, errors (IERC6093) and the order of checks follow OpenZeppelin's ERC721: mint and transfer take one
+/// path, {_update}, which checks authorization before `transferFrom` compares the owner it was given. Tokens are
+/// never burned.
 abstract contract ERC721Lineage is ERC165, IERC721, IERC721Metadata, IERC721Errors {
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev 160 + 32 + 48 + 16 bits: one slot per token.
+    /// @dev 160 + 32 + 48 + 16 bits: one slot per token. Only this contract sees the layout: a subclass mints with
+    /// {_mint} and reads with {_record} and {_requireRecord}.
     struct TokenRecord {
         address owner;
         uint32 contentId;
@@ -25,7 +28,7 @@ abstract contract ERC721Lineage is ERC165, IERC721, IERC721Metadata, IERC721Erro
         uint16 generation;
     }
 
-    mapping(uint256 tokenId => TokenRecord) internal _tokens;
+    mapping(uint256 tokenId => TokenRecord) private _tokens;
     mapping(address owner => uint256) private _balances;
     mapping(uint256 tokenId => address) private _tokenApprovals;
     mapping(address owner => mapping(address operator => bool)) private _operatorApprovals;
@@ -80,21 +83,10 @@ abstract contract ERC721Lineage is ERC165, IERC721, IERC721Metadata, IERC721Erro
     /// @inheritdoc IERC721
     function transferFrom(address from, address to, uint256 tokenId) public virtual {
         if (to == address(0)) revert ERC721InvalidReceiver(address(0));
-        TokenRecord storage record = _tokens[tokenId];
-        address owner = record.owner;
-        if (owner == address(0)) revert ERC721NonexistentToken(tokenId);
-        if (owner != from) revert ERC721IncorrectOwner(from, tokenId, owner);
-        if (msg.sender != owner && !_operatorApprovals[owner][msg.sender] && _tokenApprovals[tokenId] != msg.sender) {
-            revert ERC721InsufficientApproval(msg.sender, tokenId);
-        }
-        _beforeTransfer(tokenId, record.contentId);
-        delete _tokenApprovals[tokenId];
-        unchecked {
-            _balances[from] -= 1;
-            _balances[to] += 1;
-        }
-        record.owner = to;
-        emit Transfer(from, to, tokenId);
+        // A transfer keeps the token's lineage, so none is given. As in OpenZeppelin's, `from` is compared only after
+        // {_update} has checked the caller: one who may not move the token is told so, whatever `from` it names.
+        address previousOwner = _update(to, tokenId, msg.sender, 0, 0, 0);
+        if (previousOwner != from) revert ERC721IncorrectOwner(from, tokenId, previousOwner);
     }
 
     /// @inheritdoc IERC721
@@ -112,24 +104,84 @@ abstract contract ERC721Lineage is ERC165, IERC721, IERC721Metadata, IERC721Erro
                             INTERNAL LOGIC
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Writes a new token; the caller guarantees `tokenId` is fresh and `to` is not zero.
-    function _mintRecord(address to, uint256 tokenId, TokenRecord memory record) internal {
-        _tokens[tokenId] = record;
+    /// @dev Mints `tokenId` to `to` with its content, parent and generation, as OpenZeppelin's `_mint`: `to` must
+    /// not be zero and the token must not exist. A safe mint's receiver check is the caller's, to be made once its
+    /// own state is written.
+    function _mint(address to, uint256 tokenId, uint32 contentId, uint48 parent, uint16 generation) internal {
+        if (to == address(0)) revert ERC721InvalidReceiver(address(0));
+        address previousOwner = _update(to, tokenId, address(0), contentId, parent, generation);
+        if (previousOwner != address(0)) revert ERC721InvalidSender(address(0));
+    }
+
+    /// @dev The one path by which a token gets an owner, as OpenZeppelin's `_update`: a mint when `tokenId` has no
+    /// owner yet, which writes `to`, `contentId`, `parent` and `generation` as its record in one store; else a
+    /// transfer to `to`, which runs {_beforeTransfer} and keeps the record's lineage (the last three arguments are
+    /// then unused). A non-zero `auth` must be the owner or approved by them. `to` is never zero: there are no
+    /// burns. Returns the owner before the update.
+    function _update(address to, uint256 tokenId, address auth, uint32 contentId, uint48 parent, uint16 generation)
+        private
+        returns (address from)
+    {
+        TokenRecord storage record = _tokens[tokenId];
+        from = record.owner;
+        if (auth != address(0)) _checkAuthorized(from, auth, tokenId);
+        if (from == address(0)) {
+            _tokens[tokenId] =
+                TokenRecord({owner: to, contentId: contentId, parent: parent, generation: generation});
+        } else {
+            _beforeTransfer(tokenId, record.contentId);
+            // As in OpenZeppelin's, clearing the approval emits no Approval: the Transfer implies it.
+            delete _tokenApprovals[tokenId];
+            unchecked {
+                _balances[from] -= 1;
+            }
+            record.owner = to;
+        }
         unchecked {
             _balances[to] += 1;
         }
-        emit Transfer(address(0), to, tokenId);
+        emit Transfer(from, to, tokenId);
     }
 
-    function _requireOwned(uint256 tokenId) internal view returns (address owner) {
-        owner = _tokens[tokenId].owner;
+    /// @dev Reverts unless `spender` is the owner of `tokenId`, its approved address or an operator of the owner;
+    /// a token without an owner reverts as missing.
+    function _checkAuthorized(address owner, address spender, uint256 tokenId) private view {
+        if (owner == spender || _operatorApprovals[owner][spender] || _tokenApprovals[tokenId] == spender) return;
         if (owner == address(0)) revert ERC721NonexistentToken(tokenId);
+        revert ERC721InsufficientApproval(spender, tokenId);
+    }
+
+    /// @dev The record of `tokenId`, all zero for a token that does not exist. Fields come back as values, not as a
+    /// memory struct, which would cost an allocation per read on a lineage walk.
+    function _record(uint256 tokenId)
+        internal
+        view
+        returns (address owner, uint256 contentId, uint256 parent, uint256 generation)
+    {
+        TokenRecord storage record = _tokens[tokenId];
+        return (record.owner, record.contentId, record.parent, record.generation);
+    }
+
+    /// @dev The record of `tokenId`, which must exist.
+    function _requireRecord(uint256 tokenId)
+        internal
+        view
+        returns (address owner, uint256 contentId, uint256 parent, uint256 generation)
+    {
+        (owner, contentId, parent, generation) = _record(tokenId);
+        if (owner == address(0)) revert ERC721NonexistentToken(tokenId);
+    }
+
+    /// @dev The owner of `tokenId`, which must exist.
+    function _requireOwned(uint256 tokenId) internal view returns (address owner) {
+        (owner,,,) = _requireRecord(tokenId);
     }
 
     /*//////////////////////////////////////////////////////////////
                                  HOOKS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Called before every transfer (never on mint), the one place for transfer rules.
+    /// @dev Called by {_update} on every transfer (never on a mint), after the caller's authorization: the one place
+    /// for the rules of transfers a token adds to ERC-721's.
     function _beforeTransfer(uint256 tokenId, uint256 contentId) internal view virtual;
 }

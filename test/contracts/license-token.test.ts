@@ -191,6 +191,47 @@ describe("license token (ERC-721)", () => {
     );
   });
 
+  it("transferFrom checks the caller's approval before the named owner, in OpenZeppelin's order", async () => {
+    const f = await networkHelpers.loadFixture(licensesFixture);
+    const token = f.line[0];
+    const stranger = f.outsider;
+    // A stranger naming the wrong owner learns that it may not move the token, not who owns it.
+    for (const write of [
+      () =>
+        f.market.write.transferFrom([f.other.account.address, stranger.account.address, token], {
+          account: stranger.account,
+        }),
+      () =>
+        f.market.write.safeTransferFrom([f.other.account.address, stranger.account.address, token], {
+          account: stranger.account,
+        }),
+    ]) {
+      await viem.assertions.revertWithCustomErrorWithArgs(write(), f.market, "ERC721InsufficientApproval", [
+        stranger.account.address,
+        token,
+      ]);
+    }
+    // An approved caller naming the wrong owner is told who the owner is.
+    await f.market.write.approve([stranger.account.address, token], { account: f.holder.account });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.transferFrom([f.other.account.address, stranger.account.address, token], {
+        account: stranger.account,
+      }),
+      f.market,
+      "ERC721IncorrectOwner",
+      [f.other.account.address, token, f.holder.account.address],
+    );
+    // The receiver is checked first of all.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.transferFrom([f.other.account.address, zeroAddress, token], {
+        account: f.other.account,
+      }),
+      f.market,
+      "ERC721InvalidReceiver",
+      [zeroAddress],
+    );
+  });
+
   it("a non-transferable license cannot move, by its owner or an operator, safely or not", async () => {
     const f = await networkHelpers.loadFixture(licensesFixture);
     const from = f.holder.account.address;
