@@ -249,6 +249,21 @@ describe("an ethers v6 app on a local chain", () => {
     };
     assert.equal(await signedByEthers(rekey), await viemAccount.signTypedData(rekey));
     assert.equal(await signedByEthers(permit), await viemAccount.signTypedData(permit));
+    const salt = `0x${"ab".repeat(32)}` as const;
+    const salted = permitTypedData({
+      ...permit.message,
+      eip712Domain: ["0x1f", "Salted", "2", 31337n, chain.demoToken, salt, []],
+    });
+    assert.equal(salted.domain.salt, salt);
+    assert.equal(await signedByEthers(salted), await viemAccount.signTypedData(salted));
+    assert.throws(
+      () =>
+        permitTypedData({
+          ...permit.message,
+          eip712Domain: ["0x0f", "Extended", "1", 31337n, chain.demoToken, salt, [1n]],
+        }),
+      /extensions/,
+    );
     const nested = {
       domain: { name: "Nested", chainId: 1n },
       types: {
