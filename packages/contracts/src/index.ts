@@ -119,6 +119,7 @@ export function toEthersTypedData(typedData: TypedDataDefinition): EthersTypedDa
   if (!Object.hasOwn(types, typedData.primaryType)) {
     throw new Error(`The typed data has no type ${typedData.primaryType} to sign.`);
   }
+  // ethers throws on a domain key it does not know, so only the five EIP-712 fields are carried over.
   const domain: EthersTypedData["domain"] = {};
   for (const field of domainFields) {
     const value = typedData.domain[field];
