@@ -76,13 +76,20 @@ describe("the packed superdist CLI, installed globally", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("packs the launcher and the bundle only, with no dependency left to fetch", async () => {
+  it("packs the launcher, the bundle and its licenses only, with no dependency left to fetch", async () => {
     assert.equal(packed.filename, `superdist-cli-${version}.tgz`);
     assert.deepEqual(packed.files.map((f) => f.path).sort(), [
       "bin/superdist.js",
+      "dist/THIRD-PARTY-LICENSES.txt",
       "dist/superdist.js",
       "package.json",
     ]);
+    const licenses = await readFile(
+      join(prefix, "lib/node_modules/@superdist/cli/dist/THIRD-PARTY-LICENSES.txt"),
+      "utf8",
+    );
+    assert.match(licenses, /^viem@\S+ \(MIT\)$/m);
+    assert.match(licenses, /^age-encryption@\S+ \(BSD-3-Clause\)$/m);
     const installed = JSON.parse(
       await readFile(join(prefix, "lib/node_modules/@superdist/cli/package.json"), "utf8"),
     );
