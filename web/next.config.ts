@@ -4,7 +4,13 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // The workspace packages ship TypeScript sources; Next compiles them like app code.
-  transpilePackages: ["@superdist/contracts", "@superdist/package", "@superdist/verifier"],
+  transpilePackages: [
+    "@superdist/contracts",
+    "@superdist/errors",
+    "@superdist/package",
+    "@superdist/sdk",
+    "@superdist/verifier",
+  ],
 };
 
 export default nextConfig;

@@ -1,39 +1,20 @@
 "use client";
 
-import { ETH, getPermitTypedData, previewPurchase, superdistMarketAbi } from "@superdist/contracts";
+import { previewPurchase } from "@superdist/contracts";
+import { getPaymentMode, purchaseLicense } from "@superdist/sdk";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import {
-  type Address,
-  erc20Abi,
-  parseEventLogs,
-  parseSignature,
-  type TransactionReceipt,
-  zeroAddress,
-} from "viem";
-import { readContract } from "viem/actions";
+import { type Address, zeroAddress } from "viem";
 import { useConnection } from "wagmi";
+import { useFlow } from "../hooks/useFlow.ts";
 import type { CatalogEntry } from "../hooks/useMarket.ts";
 import { useMarket } from "../hooks/useMarket.ts";
-import { useSigner, useTransactor } from "../hooks/useTransactor.ts";
 import { formatAmount } from "../lib/format.ts";
 import { priceText } from "./ContentCard.tsx";
 import { SplitBar } from "./SplitBar.tsx";
 import { TxStatus } from "./TxStatus.tsx";
 
-/** How an ERC-20 buyer pays: a signed permit, an approval transaction first, or directly (allowance suffices). */
-type PayMode = "eth" | "permit" | "approve" | "allowance";
-
-const PERMIT_LIFETIME_SECONDS = 1_800n;
-
-function purchasedToken(receipt: TransactionReceipt): bigint | undefined {
-  const [event] = parseEventLogs({
-    abi: superdistMarketAbi,
-    logs: receipt.logs,
-    eventName: "LicensePurchased",
-  });
-  return event?.args.tokenId;
-}
+const IDLE = { stage: "idle" } as const;
 
 /**
  * Buys `entry` through `referrerTokenId` (0 for none): the split picture of this very purchase, then one
@@ -52,13 +33,11 @@ export function BuyPanel({
   const connection = useConnection();
   const payer = connection.address;
   const { currency, content, contentId } = entry;
-  const format = (amount: bigint) => formatAmount(amount, currency.decimals, currency.symbol, 6);
-  const approval = useTransactor({ formatAmount: format });
-  const purchase = useTransactor({ formatAmount: format });
-  const permit = useSigner();
+  const flow = useFlow({
+    formatAmount: (amount) => formatAmount(amount, currency.decimals, currency.symbol, 6),
+  });
   const [tokenId, setTokenId] = useState<bigint>();
   const maxPrice = content.price;
-  const isEth = content.currency === ETH;
 
   const preview = useQuery({
     queryKey: ["preview", chainId, market, contentId.toString(), referrerTokenId.toString(), payer],
@@ -74,84 +53,23 @@ export function BuyPanel({
   const mode = useQuery({
     queryKey: ["pay-mode", chainId, content.currency, payer, market, maxPrice.toString()],
     enabled: payer !== undefined,
-    queryFn: async (): Promise<PayMode> => {
-      if (isEth) return "eth";
-      const owner = payer as Address;
-      const allowance = await readContract(client, {
-        address: content.currency,
-        abi: erc20Abi,
-        functionName: "allowance",
-        args: [owner, market as Address],
-      });
-      if (allowance >= maxPrice) return "allowance";
-      const typed = await getPermitTypedData(client, {
-        token: content.currency,
-        owner,
-        spender: market as Address,
-        value: maxPrice,
-        deadline: 0n,
-      });
-      return typed ? "permit" : "approve";
-    },
+    queryFn: () =>
+      getPaymentMode(client, {
+        market: market as Address,
+        currency: content.currency,
+        payer: payer as Address,
+        price: maxPrice,
+      }),
   });
-
-  const busy = approval.busy || purchase.busy || permit.busy;
 
   async function buy() {
     if (!payer || !market || !mode.data) return;
-    approval.reset();
-    purchase.reset();
-    permit.reset();
-    let receipt: TransactionReceipt | undefined;
-    const args = [contentId, referrerTokenId, payer, maxPrice] as const;
-    if (mode.data === "eth") {
-      receipt = await purchase.write({
-        address: market,
-        abi: superdistMarketAbi,
-        functionName: "purchase",
-        args,
-        value: maxPrice,
-      });
-    } else if (mode.data === "permit") {
-      const deadline = BigInt(Math.floor(Date.now() / 1000)) + PERMIT_LIFETIME_SECONDS;
-      const typed = await getPermitTypedData(client, {
-        token: content.currency,
-        owner: payer,
-        spender: market,
-        value: maxPrice,
-        deadline,
-      });
-      if (!typed) return;
-      const signature = await permit.sign(typed);
-      if (!signature) return;
-      const { r, s, v, yParity } = parseSignature(signature);
-      receipt = await purchase.write({
-        address: market,
-        abi: superdistMarketAbi,
-        functionName: "purchaseWithPermit",
-        args: [...args, deadline, Number(v ?? BigInt(yParity + 27)), r, s],
-      });
-    } else {
-      if (mode.data === "approve") {
-        const approved = await approval.write({
-          address: content.currency,
-          abi: erc20Abi,
-          functionName: "approve",
-          args: [market, maxPrice],
-        });
-        if (!approved) return;
-      }
-      receipt = await purchase.write({
-        address: market,
-        abi: superdistMarketAbi,
-        functionName: "purchase",
-        args,
-      });
-    }
-    const bought = receipt && purchasedToken(receipt);
-    if (bought !== undefined) {
-      setTokenId(bought);
-      onPurchased?.(bought);
+    const bought = await flow.run(({ signer, publicClient, onStage }) =>
+      purchaseLicense(signer, { market, contentId, referrerTokenId, maxPrice, publicClient, onStage }),
+    );
+    if (bought) {
+      setTokenId(bought.tokenId);
+      onPurchased?.(bought.tokenId);
     }
   }
 
@@ -189,16 +107,17 @@ export function BuyPanel({
               type="button"
               className="button primary"
               onClick={buy}
-              disabled={busy || mode.data === undefined}
+              disabled={flow.running || mode.data === undefined}
             >
               Buy for {priceText(entry)}
             </button>
           </div>
         </>
       )}
-      <TxStatus state={permit.state} label="Permission" />
-      <TxStatus state={approval.state} label="Approval" />
-      <TxStatus state={purchase.state} label="Purchase" />
+      <TxStatus state={flow.states.wallet ?? IDLE} label="Wallet" />
+      <TxStatus state={flow.states.permit ?? IDLE} label="Permission" />
+      <TxStatus state={flow.states.approval ?? IDLE} label="Approval" />
+      <TxStatus state={flow.states.purchase ?? IDLE} label="Purchase" />
       {tokenId !== undefined ? (
         <p className="notice success" data-testid="purchased" role="status">
           License #{tokenId.toString()} is yours.

@@ -36,13 +36,13 @@ export type SignState =
 
 type Mutability = "nonpayable" | "payable";
 
-const notConnected: ErrorDescription = { code: "not-connected", message: "Connect a wallet first." };
+export const notConnected: ErrorDescription = { code: "not-connected", message: "Connect a wallet first." };
 
 /**
  * The connected account, with the wallet moved to this deployment's chain first if it is elsewhere: a
  * signature or transaction for another chain would be refused or, worse, valid there.
  */
-async function connectedOnChain(config: Config, onSwitch: () => void) {
+export async function connectedOnChain(config: Config, onSwitch: () => void) {
   const connection = getConnection(config);
   if (connection.status !== "connected") return undefined;
   const chainId = config.chains[0].id;

@@ -81,7 +81,12 @@ export type EncryptedPackage = {
 /** Encrypts a file into a package off the main thread, streaming it from disk. */
 export async function encryptInWorker(
   file: Blob,
-  parameters: { holderRecipients: string[]; verifierRecipient: string; lineage: Lineage },
+  parameters: {
+    fileKey?: Uint8Array;
+    holderRecipients: string[];
+    verifierRecipient: string;
+    lineage: Lineage;
+  },
   onProgress?: Progress,
 ): Promise<EncryptedPackage> {
   const reply = await call({ type: "encrypt", file, ...parameters }, onProgress);

@@ -1,4 +1,7 @@
 import { demoTokenAbi, superdistMarketAbi } from "@superdist/contracts";
+import { isSuperdistError } from "@superdist/errors";
+import { PackageError } from "@superdist/package";
+import { VerifierError } from "@superdist/verifier/client";
 import {
   type Abi,
   BaseError,
@@ -10,6 +13,7 @@ import {
   TimeoutError,
   UserRejectedRequestError,
 } from "viem";
+import { PackageWorkerError } from "./packageWorker.ts";
 
 /** What went wrong, in words a buyer understands, with a stable code for tests and analytics. */
 export type ErrorDescription = {
@@ -150,11 +154,6 @@ export const packageWords: Record<string, string> = {
   WORKER_ERROR: "Decryption stopped unexpectedly in this browser.",
 };
 
-function codedError(error: unknown): { name: string; code: string; message: string } | undefined {
-  if (!(error instanceof Error) || !("code" in error) || typeof error.code !== "string") return undefined;
-  return { name: error.name, code: error.code, message: error.message };
-}
-
 function isBaseError(error: unknown): error is BaseError {
   return error instanceof BaseError;
 }
@@ -169,13 +168,14 @@ function rpcCode(error: unknown): number | undefined {
 /** Turns whatever a wallet, node or contract threw into words, following viem's error chain to its cause. */
 export function describeError(error: unknown, options: DescribeOptions = {}): ErrorDescription {
   const format = options.formatAmount ?? ((value: bigint) => value.toString());
-  const coded = codedError(error);
-  if (coded?.name === "VerifierError") {
-    return { code: `verifier:${coded.code}`, message: verifierWords[coded.code] ?? coded.message };
+  if (error instanceof VerifierError) {
+    return { code: `verifier:${error.code}`, message: verifierWords[error.code] ?? error.shortMessage };
   }
-  if (coded && (coded.name === "PackageError" || coded.name === "PackageWorkerError")) {
-    return { code: `package:${coded.code}`, message: packageWords[coded.code] ?? coded.message };
+  if (error instanceof PackageError || error instanceof PackageWorkerError) {
+    return { code: `package:${error.code}`, message: packageWords[error.code] ?? error.shortMessage };
   }
+  // The SDK's and the browser's own refusals say what is wrong already, in words.
+  if (isSuperdistError(error)) return { code: error.code, message: error.shortMessage };
   if (!isBaseError(error)) {
     if (rpcCode(error) === 4001)
       return { code: "rejected", message: "You rejected the request in your wallet." };

@@ -1,7 +1,7 @@
 "use client";
 
 import type { OwnedLicense } from "@superdist/contracts";
-import { copyFileName, readHeaderFromBlob } from "@superdist/package";
+import { copyFileName } from "@superdist/package";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
@@ -69,8 +69,7 @@ function LicenseItem({
     if (!source || !market) return;
     setError(undefined);
     try {
-      const header = await readHeaderFromBlob(source.blob);
-      const rekeyed = await rekey.rekey(source.blob, header, license.tokenId);
+      const rekeyed = await rekey.rekey(source.blob, license.tokenId);
       if (!rekeyed) return;
       await storeCopy({
         chainId,

@@ -55,6 +55,7 @@ async function handle(request: WorkerRequest): Promise<void> {
     return;
   }
   const encrypted = await encryptPackage(request.file.stream(), {
+    fileKey: request.fileKey,
     holderRecipients: request.holderRecipients,
     verifierRecipient: request.verifierRecipient,
     lineage: request.lineage,

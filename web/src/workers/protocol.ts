@@ -7,6 +7,8 @@ export type WorkerRequest =
       type: "encrypt";
       id: number;
       file: Blob;
+      /** The key the publisher commits to on chain; a fresh one when absent. */
+      fileKey?: Uint8Array;
       holderRecipients: string[];
       verifierRecipient: string;
       lineage: Lineage;
