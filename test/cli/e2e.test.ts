@@ -190,7 +190,7 @@ describe("superdist CLI on a local chain", () => {
     assert.equal(overLimit.code, 2);
     assert.equal(
       overLimit.stderr,
-      "superdist: --rewards add up to 110%; the market allows at most 95% (100% less MAX_PROTOCOL_FEE_BPS, " +
+      "superdist: --rewards: Rewards add up to 110%; the market allows at most 95% (100% less MAX_PROTOCOL_FEE_BPS, " +
         "5%, kept for the protocol fee).\n",
     );
     const unknown = await cli("publisher", [...base.slice(0, 2), "--currency", "FOO", ...base.slice(4)]);

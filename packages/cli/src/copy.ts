@@ -1,8 +1,7 @@
 import { basename, dirname, join } from "node:path";
 import { type Currency, getContent, getCurrency, getLineage } from "@superdist/contracts";
-import { copyFileName, type PackageHeader, plaintextFileName } from "@superdist/package";
+import { copyFileName, lineageMismatch, type PackageHeader, plaintextFileName } from "@superdist/package";
 import { readHeaderFromFile } from "@superdist/package/node";
-import { rekeyDeadline, rekeyTypedData, requestRekey } from "@superdist/verifier/client";
 import type { Address } from "viem";
 import type { Context } from "./config.ts";
 import { CliError } from "./errors.ts";
@@ -25,10 +24,7 @@ export async function readCopy(ctx: Context, given: string): Promise<CopyInfo> {
     throw cause;
   });
   const { lineage } = header;
-  if (
-    Number(lineage.chainId) !== ctx.chain.id ||
-    lineage.market.toLowerCase() !== ctx.deployment.market.toLowerCase()
-  ) {
+  if (lineageMismatch(lineage, { chainId: ctx.chain.id, market: ctx.deployment.market })) {
     throw new CliError(
       "CONFIG",
       `This copy belongs to market ${lineage.market} on chain ${lineage.chainId}, not the configured ` +
@@ -61,34 +57,4 @@ export function plaintextName(path: string): string {
 /** Where a re-keyed copy for `tokenId` goes: next to the original, named after the license. */
 export function licensedCopyName(path: string, tokenId: bigint): string {
   return join(dirname(path), copyFileName(basename(path), tokenId));
-}
-
-/** Signs a re-key request for `tokenId` with the wallet and returns the verifier's new header. */
-export async function rekeyThroughVerifier(
-  ctx: Context,
-  header: PackageHeader,
-  tokenId: bigint,
-  recipient: string,
-): Promise<Uint8Array> {
-  const wallet = await ctx.wallet();
-  const deadline = rekeyDeadline();
-  const signature = await wallet.signTypedData(
-    rekeyTypedData({
-      chainId: ctx.chain.id,
-      market: ctx.deployment.market,
-      tokenId,
-      recipient,
-      header: header.bytes,
-      deadline,
-    }),
-  );
-  const response = await requestRekey({
-    verifierUrls: ctx.verifierUrls,
-    header: header.bytes,
-    tokenId,
-    recipient,
-    deadline,
-    signature,
-  });
-  return response.header;
 }

@@ -1,3 +1,5 @@
+import { SuperdistError, type SuperdistErrorOptions } from "@superdist/errors";
+
 /** Exit codes a script can rely on. */
 export const ExitCode = {
   ok: 0,
@@ -25,13 +27,15 @@ export type CliErrorCode =
   | "TRANSACTION_REVERTED";
 
 /** An error the CLI reports as one line, with a stable code for `--json` and an exit code. */
-export class CliError extends Error {
-  readonly code: CliErrorCode;
+export class CliError extends SuperdistError<CliErrorCode> {
+  override name = "CliError";
   readonly exitCode: number;
-  constructor(code: CliErrorCode, message: string, options: { exitCode?: number; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.name = "CliError";
-    this.code = code;
+  constructor(
+    code: CliErrorCode,
+    message: string,
+    options: SuperdistErrorOptions & { exitCode?: number } = {},
+  ) {
+    super(code, message, options);
     this.exitCode = options.exitCode ?? (code === "USAGE" ? ExitCode.usage : ExitCode.error);
   }
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { isPackageError } from "@superdist/package";
+import { isSuperdistError } from "@superdist/errors";
 import { VerifierError } from "@superdist/verifier/client";
 import { BaseError, ContractFunctionRevertedError } from "viem";
 import packageJson from "../package.json" with { type: "json" };
@@ -148,12 +148,13 @@ function joinNegativeValues(argv: string[]): string[] {
 /** One line for any failure: ours, the package format's, the verifier's, or a contract's custom error. */
 function describe(error: unknown): { code: string; message: string; exitCode: number } {
   if (error instanceof CliError)
-    return { code: error.code, message: error.message, exitCode: error.exitCode };
-  if (isPackageError(error))
-    return { code: error.code, message: error.shortMessage, exitCode: ExitCode.error };
+    return { code: error.code, message: error.shortMessage, exitCode: error.exitCode };
   if (error instanceof VerifierError) {
     return { code: error.code, message: `verifier: ${error.shortMessage}`, exitCode: ExitCode.error };
   }
+  // The package format's and the SDK's refusals: one short message each, details left to --json's code.
+  if (isSuperdistError(error))
+    return { code: error.code, message: error.shortMessage, exitCode: ExitCode.error };
   if (error instanceof BaseError) {
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (revert instanceof ContractFunctionRevertedError && revert.data?.errorName) {

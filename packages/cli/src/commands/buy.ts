@@ -1,8 +1,8 @@
 import { createInterface } from "node:readline/promises";
-import { ETH, getPermitTypedData, previewPurchase, superdistMarketAbi } from "@superdist/contracts";
-import { erc20Abi, type Hash, parseEventLogs, parseSignature } from "viem";
-import { type Context, loadContext } from "../config.ts";
-import { type CopyInfo, readCopy } from "../copy.ts";
+import { previewPurchase } from "@superdist/contracts";
+import { purchaseLicense } from "@superdist/sdk";
+import { loadContext } from "../config.ts";
+import { readCopy } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
 import type { CliIO } from "../io.ts";
 import type { ParsedOptions } from "../main.ts";
@@ -41,7 +41,18 @@ export async function buy(positionals: string[], options: ParsedOptions, io: Cli
     throw new CliError("DECLINED", "Nothing bought.", { exitCode: ExitCode.declined });
   }
 
-  const { tokenId, hash } = await purchase(ctx, copy);
+  const { tokenId, transactionHash: hash } = await purchaseLicense(wallet, {
+    market: ctx.deployment.market,
+    contentId: lineage.contentId,
+    referrerTokenId: lineage.holderTokenId,
+    maxPrice: copy.content.price,
+    publicClient: ctx.publicClient,
+    onStage: (stage) => {
+      if (stage.operation === "approval" && stage.status === "signing") {
+        io.stderr.write(`Approving ${amount(copy.content.price, copy.currency)}…\n`);
+      }
+    },
+  });
   io.stderr.write(`License #${tokenId} bought (transaction ${hash}). Re-keying your copy…\n`);
   const output = await rekeyCopy(ctx, copy, tokenId);
   emit(ctx, `Your copy of "${copy.content.title}" (license #${tokenId}) → ${output}`, {
@@ -68,85 +79,4 @@ async function confirm(io: CliIO, question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
-}
-
-/** Pays in ETH, or in the token with a permit when it supports one, otherwise approve then purchase. */
-async function purchase(ctx: Context, copy: CopyInfo): Promise<{ tokenId: bigint; hash: Hash }> {
-  const wallet = await ctx.wallet();
-  const buyer = wallet.account.address;
-  const market = ctx.deployment.market;
-  const { contentId, holderTokenId } = copy.header.lineage;
-  const price = copy.content.price;
-  const base = {
-    address: market,
-    abi: superdistMarketAbi,
-    account: wallet.account,
-    chain: ctx.chain,
-  } as const;
-  let hash: Hash;
-  if (copy.content.currency === ETH) {
-    const { request } = await ctx.publicClient.simulateContract({
-      ...base,
-      functionName: "purchase",
-      args: [contentId, holderTokenId, buyer, price],
-      value: price,
-    });
-    hash = await wallet.writeContract(request);
-  } else {
-    const token = copy.content.currency;
-    const allowance = await ctx.publicClient.readContract({
-      address: token,
-      abi: erc20Abi,
-      functionName: "allowance",
-      args: [buyer, market],
-    });
-    const deadline = BigInt(Math.floor(Date.now() / 1000) + 1800);
-    const permit =
-      allowance < price
-        ? await getPermitTypedData(ctx.publicClient, {
-            token,
-            owner: buyer,
-            spender: market,
-            value: price,
-            deadline,
-          })
-        : undefined;
-    if (permit) {
-      const { v, r, s } = parseSignature(await wallet.signTypedData(permit));
-      const { request } = await ctx.publicClient.simulateContract({
-        ...base,
-        functionName: "purchaseWithPermit",
-        args: [contentId, holderTokenId, buyer, price, deadline, Number(v), r, s],
-      });
-      hash = await wallet.writeContract(request);
-    } else {
-      if (allowance < price) {
-        ctx.io.stderr.write(`Approving ${amount(price, copy.currency)}…\n`);
-        const approval = await wallet.writeContract({
-          address: token,
-          abi: erc20Abi,
-          functionName: "approve",
-          args: [market, price],
-          chain: ctx.chain,
-        });
-        await ctx.publicClient.waitForTransactionReceipt({ hash: approval });
-      }
-      const { request } = await ctx.publicClient.simulateContract({
-        ...base,
-        functionName: "purchase",
-        args: [contentId, holderTokenId, buyer, price],
-      });
-      hash = await wallet.writeContract(request);
-    }
-  }
-  const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success")
-    throw new CliError("TRANSACTION_REVERTED", `The purchase ${hash} reverted.`);
-  const [event] = parseEventLogs({
-    abi: superdistMarketAbi,
-    logs: receipt.logs,
-    eventName: "LicensePurchased",
-  });
-  if (!event) throw new CliError("TRANSACTION_REVERTED", `The purchase ${hash} minted no license.`);
-  return { tokenId: event.args.tokenId, hash };
 }

@@ -1,11 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { rename, rm, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { encodeMetadata, superdistMarketAbi } from "@superdist/contracts";
-import { copyFileName, keyCommitment, type Lineage } from "@superdist/package";
-import { encryptFile } from "@superdist/package/node";
-import { getVerifierRecipient } from "@superdist/verifier/client";
-import { maxUint96, parseEventLogs, parseUnits } from "viem";
+import { encodeMetadata } from "@superdist/contracts";
+import { copyFileName } from "@superdist/package";
+import { getMarketTerms, type PublishTerms, termsProblems } from "@superdist/sdk";
+import { publishFile } from "@superdist/sdk/node";
+import { maxUint96, parseUnits } from "viem";
 import { type Context, loadContext } from "../config.ts";
 import { resolveCurrency } from "../currency.ts";
 import { CliError, ExitCode } from "../errors.ts";
@@ -60,9 +59,24 @@ export async function publish(positionals: string[], options: ParsedOptions, io:
   if (!inputStat?.isFile()) throw new CliError("FILE_NOT_FOUND", `No such file: ${given}`);
 
   const ctx = await loadContext(options, io);
-  await checkMarketLimits(ctx, rewardBps, royaltyBps);
   const currency = await resolveCurrency(ctx, options.currency?.[0] ?? "ETH");
   const price = parseAmount(priceText, currency.decimals, currency.symbol);
+  const terms: PublishTerms = {
+    price,
+    currency: currency.address,
+    rewardBps,
+    royaltyBps,
+    transferable: !options["non-transferable"],
+    title,
+    metadataURI: encodeMetadata({
+      name: title,
+      description: options.description ?? "",
+      mediaType: MEDIA_TYPES[extname(input).toLowerCase()] ?? "application/octet-stream",
+      fileName: basename(input),
+      size: inputStat.size,
+    }),
+  };
+  await checkTerms(ctx, terms);
   const output = options.output
     ? ctx.path(options.output)
     : join(dirname(input), copyFileName(basename(input), 0n));
@@ -71,87 +85,21 @@ export async function publish(positionals: string[], options: ParsedOptions, io:
   }
   const wallet = await ctx.wallet();
   const { recipient } = await readIdentityFile(ctx.identityFile);
-  const verifierRecipient = await getVerifierRecipient({ verifierUrls: ctx.verifierUrls });
-
-  // Encrypt first: it is the long step, and a failure then costs no transaction. The content id is predicted;
-  // in the rare case another publication takes it meanwhile, the file is encrypted again under the same key.
-  const fileKey = new Uint8Array(randomBytes(16));
-  const market = ctx.deployment.market;
-  const lineageFor = (contentId: bigint): Lineage => ({
-    chainId: BigInt(ctx.chain.id),
-    market,
-    contentId,
-    holderTokenId: 0n,
+  const progress = progressBar("encrypting", !ctx.json, io.stderr);
+  const published = await publishFile(wallet, {
+    market: ctx.deployment.market,
+    terms,
+    holderRecipients: [recipient],
+    verifierUrls: ctx.verifierUrls,
+    input,
+    output,
+    publicClient: ctx.publicClient,
+    onStage: (stage) => {
+      if (stage.status === "progress") progress.update(stage.done, stage.total);
+      else if (stage.operation === "encrypt") progress.finish();
+    },
   });
-  const predicted =
-    (await ctx.publicClient.readContract({
-      address: market,
-      abi: superdistMarketAbi,
-      functionName: "contentCount",
-    })) + 1n;
-  const staged = `${output}.${process.pid}.staged`;
-  const encrypt = async (contentId: bigint) => {
-    const progress = progressBar("encrypting", !ctx.json, io.stderr);
-    await encryptFile(
-      input,
-      staged,
-      { fileKey, holderRecipients: [recipient], verifierRecipient, lineage: lineageFor(contentId) },
-      (done) => progress.update(done, inputStat.size),
-    );
-    progress.finish();
-  };
-  let contentId: bigint;
-  let hash: `0x${string}`;
-  try {
-    await encrypt(predicted);
-    ({ contentId, hash } = await register());
-    if (contentId !== predicted) await encrypt(contentId);
-    await rename(staged, output);
-  } finally {
-    await rm(staged, { force: true });
-  }
-
-  async function register() {
-    const metadata = {
-      name: title,
-      description: options.description ?? "",
-      mediaType: MEDIA_TYPES[extname(input).toLowerCase()] ?? "application/octet-stream",
-      fileName: basename(input),
-      size: inputStat?.size,
-    };
-    const { request } = await ctx.publicClient.simulateContract({
-      address: market,
-      abi: superdistMarketAbi,
-      functionName: "publish",
-      account: wallet.account,
-      chain: ctx.chain,
-      args: [
-        {
-          price,
-          currency: currency.address,
-          rewardBps,
-          payout: wallet.account.address,
-          royaltyBps,
-          transferable: !options["non-transferable"],
-          keyCommitment: keyCommitment(fileKey),
-          verifierRecipient,
-          title,
-          metadataURI: encodeMetadata(metadata),
-        },
-      ],
-    });
-    const hash = await wallet.writeContract(request);
-    const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
-    const [event] = parseEventLogs({
-      abi: superdistMarketAbi,
-      logs: receipt.logs,
-      eventName: "ContentPublished",
-    });
-    if (receipt.status !== "success" || !event) {
-      throw new CliError("TRANSACTION_REVERTED", `Publishing ${hash} failed.`);
-    }
-    return { contentId: event.args.contentId, hash };
-  }
+  const { contentId, transactionHash: hash } = published;
 
   emit(
     ctx,
@@ -202,42 +150,21 @@ function percentToBps(value: string, flag: string): number {
   return Math.round(percent * 100);
 }
 
-const BPS = 10_000;
+const FLAGS = {
+  price: "--price",
+  rewardBps: "--rewards",
+  royaltyBps: "--royalty",
+  title: "--title",
+} as const;
 
 /**
- * The market's own limits, read from the contract rather than copied here. It exposes no constant for the sum of
- * rewards: it keeps `MAX_PROTOCOL_FEE_BPS` free for the protocol fee, so the rewards get what is left of 100%.
+ * The market's own limits, read from the contract before anything is encrypted or sent: a refused publication
+ * costs neither a wait nor a transaction.
  */
-async function checkMarketLimits(ctx: Context, rewardBps: number[], royaltyBps: number): Promise<void> {
-  const read = (functionName: "MAX_PROTOCOL_FEE_BPS" | "MAX_DEPTH" | "MAX_ROYALTY_BPS") =>
-    ctx.publicClient
-      .readContract({ address: ctx.deployment.market, abi: superdistMarketAbi, functionName })
-      .then(Number);
-  const [maxFeeBps, maxDepth, maxRoyaltyBps] = await Promise.all([
-    read("MAX_PROTOCOL_FEE_BPS"),
-    read("MAX_DEPTH"),
-    read("MAX_ROYALTY_BPS"),
-  ]);
-  const percent = (bps: number) => `${bps / 100}%`;
-  if (rewardBps.length > maxDepth) {
-    throw new CliError(
-      "USAGE",
-      `--rewards pays ${rewardBps.length} levels; the market pays at most ${maxDepth} (MAX_DEPTH).`,
-    );
-  }
-  const sum = rewardBps.reduce((a, b) => a + b, 0);
-  const maxSum = BPS - maxFeeBps;
-  if (sum > maxSum) {
-    throw new CliError(
-      "USAGE",
-      `--rewards add up to ${percent(sum)}; the market allows at most ${percent(maxSum)} ` +
-        `(100% less MAX_PROTOCOL_FEE_BPS, ${percent(maxFeeBps)}, kept for the protocol fee).`,
-    );
-  }
-  if (royaltyBps > maxRoyaltyBps) {
-    throw new CliError(
-      "USAGE",
-      `--royalty ${percent(royaltyBps)} is above the market's MAX_ROYALTY_BPS, ${percent(maxRoyaltyBps)}.`,
-    );
-  }
+async function checkTerms(ctx: Context, terms: PublishTerms): Promise<void> {
+  const [problem] = termsProblems(
+    terms,
+    await getMarketTerms(ctx.publicClient, { market: ctx.deployment.market }),
+  );
+  if (problem) throw new CliError("USAGE", `${FLAGS[problem.field]}: ${problem.message}`);
 }

@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
 import { getOwnedLicenses } from "@superdist/contracts";
-import { rekeyFile } from "@superdist/package/node";
+import { rekeyCopyFile } from "@superdist/sdk/node";
 import type { Address } from "viem";
 import { type Context, loadContext } from "../config.ts";
-import { type CopyInfo, licensedCopyName, readCopy, rekeyThroughVerifier } from "../copy.ts";
+import { type CopyInfo, licensedCopyName, readCopy } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
 import { readIdentityFile } from "../identity.ts";
 import type { CliIO } from "../io.ts";
@@ -35,8 +35,15 @@ export async function rekeyCopy(
   if (target !== copy.path && (await stat(target).catch(() => undefined))) {
     throw new CliError("OUTPUT_EXISTS", `${target} already exists; choose another name with -o.`);
   }
-  const header = await rekeyThroughVerifier(ctx, copy.header, tokenId, recipient);
-  await rekeyFile(copy.path, target, header);
+  await rekeyCopyFile(await ctx.wallet(), {
+    market: ctx.deployment.market,
+    path: copy.path,
+    output: target,
+    tokenId,
+    recipient,
+    verifierUrls: ctx.verifierUrls,
+    publicClient: ctx.publicClient,
+  });
   return target;
 }
 

@@ -15,6 +15,8 @@ export type PublishTerms = {
   payout?: `0x${string}`;
 };
 
+const percent = (bps: number) => `${bps / 100}%`;
+
 /** Prices are stored in 96 bits on chain. */
 const MAX_PRICE = 2n ** 96n - 1n;
 
@@ -32,7 +34,7 @@ export function termsProblems(terms: PublishTerms, market: GetMarketTermsReturnT
   if (terms.rewardBps.length > market.maxDepth) {
     problems.push({
       field: "rewardBps",
-      message: `At most ${market.maxDepth} reward levels; ${terms.rewardBps.length} were given.`,
+      message: `${terms.rewardBps.length} reward levels; the market pays at most ${market.maxDepth} (MAX_DEPTH).`,
     });
   }
   if (terms.rewardBps.some((bps) => !Number.isInteger(bps) || bps < 0 || bps > 10_000)) {
@@ -42,7 +44,9 @@ export function termsProblems(terms: PublishTerms, market: GetMarketTermsReturnT
     if (sum > market.maxRewardBps) {
       problems.push({
         field: "rewardBps",
-        message: `Rewards add up to ${sum / 100}%, over the market's limit of ${market.maxRewardBps / 100}%.`,
+        message:
+          `Rewards add up to ${percent(sum)}; the market allows at most ${percent(market.maxRewardBps)} ` +
+          `(100% less MAX_PROTOCOL_FEE_BPS, ${percent(10_000 - market.maxRewardBps)}, kept for the protocol fee).`,
       });
     }
   }
@@ -50,7 +54,7 @@ export function termsProblems(terms: PublishTerms, market: GetMarketTermsReturnT
   if (!Number.isInteger(royalty) || royalty < 0 || royalty > market.maxRoyaltyBps) {
     problems.push({
       field: "royaltyBps",
-      message: `The royalty is a percentage between 0 and ${market.maxRoyaltyBps / 100}.`,
+      message: `The royalty is a percentage between 0 and ${percent(market.maxRoyaltyBps)} (MAX_ROYALTY_BPS).`,
     });
   }
   return problems;
