@@ -1,4 +1,5 @@
-import { concatBytes, keccak256, stringToBytes } from "viem";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex, concatBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { PackageError } from "./errors.ts";
 
 /** Domain of the on-chain key commitment; the version is part of the hashed bytes. */
@@ -16,5 +17,5 @@ export function checkFileKey(fileKey: Uint8Array): void {
 /** keccak256(utf8("superdist/key-commitment/v1") || fileKey): what a content records on chain. */
 export function keyCommitment(fileKey: Uint8Array): `0x${string}` {
   checkFileKey(fileKey);
-  return keccak256(concatBytes([stringToBytes(KEY_COMMITMENT_DOMAIN), fileKey]));
+  return `0x${bytesToHex(keccak_256(concatBytes(utf8ToBytes(KEY_COMMITMENT_DOMAIN), fileKey)))}`;
 }
