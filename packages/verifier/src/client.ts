@@ -14,7 +14,7 @@ export {
   rekeyTypes,
 } from "./typedData.ts";
 
-export type RekeyRequestParameters = {
+export type RequestRekeyParameters = {
   /** One verifier URL, or replicas tried in order until one answers. */
   verifierUrl?: string | undefined;
   verifierUrls?: readonly string[] | undefined;
@@ -30,7 +30,7 @@ export type RekeyRequestParameters = {
   fetch?: typeof fetch | undefined;
 };
 
-export type RekeyRequestReturnType = {
+export type RequestRekeyReturnType = {
   /** The new header, to be spliced in front of the untouched payload. */
   header: Uint8Array;
   /** The verifier that answered. */
@@ -45,7 +45,7 @@ export type RekeyRequestReturnType = {
  *
  * @throws {VerifierError} with the server's `code`, or `NETWORK_ERROR` / `INVALID_RESPONSE`.
  */
-export async function requestRekey(parameters: RekeyRequestParameters): Promise<RekeyRequestReturnType> {
+export async function requestRekey(parameters: RequestRekeyParameters): Promise<RequestRekeyReturnType> {
   const urls = verifierUrlList(parameters);
   const body = JSON.stringify({
     header: encodeBase64(parameters.header),
@@ -77,7 +77,7 @@ export async function requestRekey(parameters: RekeyRequestParameters): Promise<
 
 /** The verifier's age recipient, which publishers put on chain as the content's `verifierRecipient`. */
 export async function getVerifierRecipient(
-  parameters: Pick<RekeyRequestParameters, "verifierUrl" | "verifierUrls" | "timeoutMs" | "fetch">,
+  parameters: Pick<RequestRekeyParameters, "verifierUrl" | "verifierUrls" | "timeoutMs" | "fetch">,
 ): Promise<string> {
   let lastError: VerifierError | undefined;
   for (const url of verifierUrlList(parameters)) {
@@ -96,7 +96,7 @@ export async function getVerifierRecipient(
   throw lastError ?? new VerifierError("NETWORK_ERROR", "No verifier URL was given.");
 }
 
-function verifierUrlList(parameters: Pick<RekeyRequestParameters, "verifierUrl" | "verifierUrls">): string[] {
+function verifierUrlList(parameters: Pick<RequestRekeyParameters, "verifierUrl" | "verifierUrls">): string[] {
   return [...(parameters.verifierUrls ?? []), ...(parameters.verifierUrl ? [parameters.verifierUrl] : [])];
 }
 
@@ -107,7 +107,7 @@ function isRetryable(error: VerifierError): boolean {
 type ResponseJson = Record<string, unknown> | undefined;
 
 async function send(
-  parameters: Pick<RekeyRequestParameters, "timeoutMs" | "fetch">,
+  parameters: Pick<RequestRekeyParameters, "timeoutMs" | "fetch">,
   url: string,
   path: string,
   init: RequestInit,
