@@ -1,35 +1,15 @@
 "use client";
 
-import { ETH, getLineage } from "@superdist/contracts";
-import { useQuery } from "@tanstack/react-query";
+import { ETH } from "@superdist/contracts";
 import Link from "next/link";
-import type { Address } from "viem";
 import { BuyPanel } from "../components/BuyPanel.tsx";
 import { Cover } from "../components/ContentCard.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket } from "../components/Gates.tsx";
-import { type CatalogEntry, useCatalogEntry, useMarket } from "../hooks/useMarket.ts";
+import { type CatalogEntry, useCatalogEntry } from "../hooks/useMarket.ts";
+import { useReferrer } from "../hooks/useReferrer.ts";
 import { formatBps, formatSize, shortAddress } from "../lib/format.ts";
 import { describeError } from "../lib/txErrors.ts";
-
-/** The referrer named in the link, checked against the chain: a license of this very content. */
-function useReferrer(contentId: bigint, tokenId: bigint) {
-  const { client, market, chainId } = useMarket();
-  return useQuery({
-    queryKey: ["referrer", chainId, market, contentId.toString(), tokenId.toString()],
-    enabled: market !== null && tokenId !== 0n,
-    queryFn: async () => {
-      try {
-        const { license } = await getLineage(client, { market: market as Address, tokenId });
-        return license.contentId === contentId
-          ? { valid: true as const, owner: license.owner }
-          : { valid: false as const };
-      } catch {
-        return { valid: false as const };
-      }
-    },
-  });
-}
 
 function Referrer({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }) {
   const referrer = useReferrer(contentId, tokenId);

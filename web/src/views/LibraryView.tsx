@@ -2,10 +2,9 @@
 
 import type { OwnedLicense } from "@superdist/contracts";
 import { copyFileName } from "@superdist/package";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { Address } from "viem";
 import { Cover } from "../components/ContentCard.tsx";
 import { CopyField } from "../components/CopyField.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
@@ -16,19 +15,9 @@ import { VerifierStatus } from "../components/VerifierStatus.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
 import { type CatalogEntry, useCatalog, useMarket } from "../hooks/useMarket.ts";
 import { useRekey } from "../hooks/useRekey.ts";
-import { listCopies, type StoredCopy, saveBlob, storeCopy } from "../lib/copies.ts";
+import { useStoredCopies } from "../hooks/useStoredCopies.ts";
+import { type StoredCopy, saveBlob, storeCopy } from "../lib/copies.ts";
 import { describeError } from "../lib/txErrors.ts";
-
-function useStoredCopies() {
-  const { market, chainId } = useMarket();
-  return useQuery({
-    queryKey: ["copies", chainId, market],
-    enabled: market !== null,
-    // Other pages add copies without telling this query, so it reads the store afresh on every visit.
-    staleTime: 0,
-    queryFn: () => listCopies(chainId, market as Address),
-  });
-}
 
 function ShareLink({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }) {
   const [origin, setOrigin] = useState("");

@@ -1,35 +1,17 @@
 "use client";
 
-import { type Currency, getAccountActivity, getCurrency, superdistMarketAbi } from "@superdist/contracts";
-import { useQuery } from "@tanstack/react-query";
+import { type Currency, superdistMarketAbi } from "@superdist/contracts";
 import type { Address } from "viem";
 import { useConnection } from "wagmi";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
 import { ReferralTree } from "../components/ReferralTree.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
+import { useActivity } from "../hooks/useActivity.ts";
 import { useMarket } from "../hooks/useMarket.ts";
 import { useTransactor } from "../hooks/useTransactor.ts";
 import { formatAmount } from "../lib/format.ts";
 import { describeError } from "../lib/txErrors.ts";
-
-function useActivity(account: Address) {
-  const { client, market, chainId, fromBlock } = useMarket();
-  return useQuery({
-    queryKey: ["activity", chainId, market, account],
-    enabled: market !== null,
-    queryFn: async () => {
-      const activity = await getAccountActivity(client, { market: market as Address, account, fromBlock });
-      const known = await Promise.all(
-        activity.claimable.map(({ currency }) => getCurrency(client, currency)),
-      );
-      const currencies = new Map<string, Currency>(
-        known.map((currency) => [currency.address.toLowerCase(), currency]),
-      );
-      return { ...activity, currencies };
-    },
-  });
-}
 
 function amountIn(currencies: ReadonlyMap<string, Currency>, currency: Address, amount: bigint): string {
   const known = currencies.get(currency.toLowerCase());
