@@ -61,7 +61,7 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
   }
   checkDeadline(request.deadline, context.nowSeconds?.() ?? Math.floor(Date.now() / 1000));
   checkRecipient(request.recipient);
-  const header = await parse(request.header, context.limits.maxStanzas);
+  const header = parse(request.header, context.limits.maxStanzas);
   const lineage = header.lineage;
   const mismatch = lineageMismatch(lineage, context);
   if (mismatch === "chain") {
@@ -93,7 +93,7 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
   if (licenseRead.status === "rejected") throw licenseRead.reason;
   const commitment = commitmentRead.value;
   const license = licenseRead.value;
-  if (commitment.toLowerCase() !== (await keyCommitment(fileKey)).toLowerCase()) {
+  if (commitment.toLowerCase() !== keyCommitment(fileKey).toLowerCase()) {
     throw new VerifierError("KEY_COMMITMENT_MISMATCH", "The header's key is not the content's key.", {
       details: `content ${contentId}`,
     });
@@ -153,10 +153,10 @@ function invalidRecipient(): VerifierError {
   return new VerifierError("INVALID_RECIPIENT", "The recipient is not an age X25519 recipient (age1...).");
 }
 
-async function parse(bytes: Uint8Array, maxStanzas: number): Promise<PackageHeader> {
+function parse(bytes: Uint8Array, maxStanzas: number): PackageHeader {
   let header: PackageHeader;
   try {
-    header = await parseHeader(bytes);
+    header = parseHeader(bytes);
   } catch (error) {
     if (error instanceof PackageError && error.code === "TOO_MANY_STANZAS") {
       throw new VerifierError("TOO_MANY_STANZAS", `The header has more than ${maxStanzas} stanzas.`);
