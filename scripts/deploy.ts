@@ -5,15 +5,16 @@
  *   npx hardhat run scripts/deploy.ts --network localhost   # the local node (SUPERDIST_RPC_URL, default :8545)
  *   npx hardhat run scripts/deploy.ts --network remote      # any EVM chain: SUPERDIST_RPC_URL, SUPERDIST_DEPLOYER_KEY
  *
- * SUPERDIST_DEPLOYMENT_OUT=<file.json> writes the record there instead of the generated module (tests use it).
+ * SUPERDIST_DEPLOYMENT_OUT=<file.json> writes the record there instead (startLocalChain uses it).
  */
 import { rm, writeFile } from "node:fs/promises";
+import { type Deployment, deployments, LOCAL_CHAIN_ID } from "@superdist/contracts";
 import { network } from "hardhat";
 import DemoTokenModule from "../ignition/modules/DemoToken.ts";
 import SuperdistModule from "../ignition/modules/Superdist.ts";
-import { type DeploymentRecord, writeDeploymentRecord } from "./deployment-record.ts";
 
-const LOCAL_CHAIN_ID = 31337;
+/** One entry per chain, rewritten on every deploy. JSON has no comments, so its name says it is generated. */
+const DEPLOYMENTS_FILE = new URL("../packages/contracts/src/deployments.generated.json", import.meta.url);
 
 const connection = await network.create();
 const publicClient = await connection.viem.getPublicClient();
@@ -36,12 +37,13 @@ if (local || process.env.SUPERDIST_DEMO_TOKEN === "1") {
 }
 
 const deployBlock = await findDeployBlock(market.address);
-const record: DeploymentRecord = { chainId, market: market.address, demoToken, deployBlock };
+const record: Deployment = { chainId, market: market.address, demoToken, deployBlock };
 
 if (process.env.SUPERDIST_DEPLOYMENT_OUT) {
   await writeFile(process.env.SUPERDIST_DEPLOYMENT_OUT, `${JSON.stringify(record, null, 2)}\n`);
 } else {
-  await writeDeploymentRecord(record);
+  const records = { ...deployments, [chainId]: record };
+  await writeFile(DEPLOYMENTS_FILE, `${JSON.stringify(records, null, 2)}\n`);
 }
 console.log(JSON.stringify(record));
 

@@ -1,8 +1,7 @@
 import type { Address } from "viem";
-import { deployments } from "./deployments.generated.ts";
+import generated from "./deployments.generated.json" with { type: "json" };
 
 export { demoTokenAbi, superdistMarketAbi } from "./abi.generated.ts";
-export { deployments };
 
 /** Where the contracts of one chain live, and the block where event scans start. */
 export type Deployment = {
@@ -11,6 +10,12 @@ export type Deployment = {
   demoToken?: Address;
   deployBlock: number;
 };
+
+/**
+ * Every deployment `scripts/deploy.ts` has recorded, keyed by chain id. The cast is there because JSON knows
+ * no address type.
+ */
+export const deployments = generated as Readonly<Record<string, Deployment>>;
 
 export { ETH, LOCAL_CHAIN_ID } from "./constants.ts";
 
@@ -30,7 +35,7 @@ export function resolveDeployment(
   chainId: number,
   overrides: Partial<Omit<Deployment, "chainId">> = {},
 ): Deployment {
-  const known = (deployments as Record<string, Deployment | undefined>)[String(chainId)];
+  const known: Deployment | undefined = deployments[String(chainId)];
   const market = overrides.market ?? known?.market;
   if (!market) throw new DeploymentNotFoundError(chainId);
   return {
