@@ -15,14 +15,10 @@ import { createInterface } from "node:readline";
 import { parseHeader, rekeyHeader, unwrapHeader, verifyHeaderMac } from "@superdist/package";
 import { decodeBase64, importIdentityKey, rekeyTypedData } from "@superdist/verifier";
 import { hashTypedData, type PrivateKeyAccount, recoverAddress } from "viem";
-import { freePort, ROOT } from "../test/helpers/localChain.ts";
-import {
-  ageKeyPair,
-  type RekeyBody,
-  signedRekeyBody,
-  startMarketFixture,
-} from "../test/verifier/fixtures.ts";
 import { markdownTable, writeBenchmarkSection } from "./bench/report.ts";
+import { ROOT } from "./stack/chain.ts";
+import { ageKeyPair, type RekeyBody, signedRekeyBody, startMarketFixture } from "./stack/market.ts";
+import { freePort } from "./stack/ports.ts";
 
 // autocannon ships no types; this is the part of its API the benchmark uses.
 type LoadResult = {

@@ -40,6 +40,17 @@ export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Ports {
   return ports;
 }
 
+/** A port nothing listens on now, for a service started next. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
 /** Fails with the variable to change if any port is taken. */
 export async function assertPortsFree(ports: Ports): Promise<void> {
   for (const [name, port] of Object.entries(ports) as [PortName, number][]) {

@@ -3,15 +3,14 @@
  * WebSocket tracker and the dApp (production build), plus a seeded demo catalog. `npm start` runs it; the stack
  * test starts and stops it the same way.
  */
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { Deployment } from "@superdist/contracts";
 import { loadIdentity } from "@superdist/verifier";
-import type { Address } from "viem";
-import { createPublicClient, http } from "viem";
 import { buildWeb } from "../build-web.ts";
-import { devPrivateKeys } from "./accounts.ts";
+import { startLocalChain } from "./chain.ts";
 import { assertPortsFree, type Ports, portsFromEnv } from "./ports.ts";
-import { httpOk, runCommand, type Service, startService, waitUntil } from "./processes.ts";
+import { httpOk, type Service, startService, waitUntil } from "./processes.ts";
 import { type SeedResult, seedDemo } from "./seed.ts";
 
 export type StackOptions = {
@@ -23,11 +22,8 @@ export type StackOptions = {
   log?: (line: string) => void;
 };
 
-export type Stack = {
+export type Stack = Required<Deployment> & {
   urls: { rpc: string; verifier: string; tracker: string; dapp: string };
-  chainId: number;
-  market: Address;
-  demoToken: Address;
   stateDir: string;
   services: Service[];
   seed?: SeedResult;
@@ -53,43 +49,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const service of services.reverse()) await service.stop();
   };
   const node = process.execPath;
-  const hardhat = join(root, "node_modules/hardhat/dist/src/cli.js");
   const logFile = (name: string) => join(stateDir, "logs", `${name}.log`);
 
   try {
-    const chain = startService(
-      "hardhat node",
-      node,
-      [hardhat, "node", "--hostname", "127.0.0.1", "--port", String(ports.rpc)],
-      {
-        cwd: root,
-        logFile: logFile("chain"),
-      },
-    );
+    const chain = await startLocalChain({ port: ports.rpc, logFile: logFile("chain") });
     services.push(chain);
-    const publicClient = createPublicClient({ transport: http(urls.rpc, { retryCount: 0 }) });
-    await waitUntil(chain, async () => (await publicClient.getBlockNumber()) >= 0n, 60_000);
-    const chainId = await publicClient.getChainId();
-    log(`chain ${chainId} at ${urls.rpc}`);
-
-    const deploymentFile = join(stateDir, "deployment.json");
-    await runCommand(node, [hardhat, "run", "scripts/deploy.ts", "--network", "localhost"], {
-      cwd: root,
-      env: { SUPERDIST_RPC_URL: urls.rpc, SUPERDIST_DEPLOYMENT_OUT: deploymentFile },
-    });
-    const deployment = JSON.parse(await readFile(deploymentFile, "utf8")) as {
-      market: Address;
-      demoToken: Address;
-      deployBlock: number;
-    };
-    log(`market ${deployment.market}, demo token ${deployment.demoToken}`);
+    const { chainId, market, demoToken, deployBlock } = chain;
+    log(`chain ${chainId} at ${urls.rpc}: market ${market}, demo token ${demoToken}`);
 
     const serviceEnv = {
       SUPERDIST_RPC_URL: urls.rpc,
       SUPERDIST_CHAIN_ID: String(chainId),
-      SUPERDIST_MARKET: deployment.market,
-      SUPERDIST_DEMO_TOKEN: deployment.demoToken,
-      SUPERDIST_DEPLOY_BLOCK: String(deployment.deployBlock),
+      SUPERDIST_MARKET: market,
+      SUPERDIST_DEMO_TOKEN: demoToken,
+      SUPERDIST_DEPLOY_BLOCK: String(deployBlock),
       SUPERDIST_VERIFIER_URL: urls.verifier,
       SUPERDIST_TRACKER_URL: urls.tracker,
     };
@@ -134,9 +107,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         rpcUrl: urls.rpc,
         verifierUrl: urls.verifier,
         dappUrl: urls.dapp,
-        market: deployment.market,
-        demoToken: deployment.demoToken,
-        privateKeys: devPrivateKeys,
+        market,
+        demoToken,
+        privateKeys: chain.privateKeys,
         log,
       });
     }
@@ -145,8 +118,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       urls,
       chainId,
-      market: deployment.market,
-      demoToken: deployment.demoToken,
+      market,
+      demoToken,
+      deployBlock,
       stateDir,
       services,
       seed,

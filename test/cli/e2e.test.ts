@@ -22,7 +22,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { main } from "../../packages/cli/src/main.ts";
-import { type LocalChain, ROOT, startLocalChain } from "../helpers/localChain.ts";
+import { type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
 
 const exec = promisify(execFile);
 const PACKAGE_VERSION: string = JSON.parse(

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { ROOT } from "../helpers/localChain.ts";
+import { ROOT } from "../../scripts/stack/chain.ts";
 
 const execFileAsync = promisify(execFile);
 

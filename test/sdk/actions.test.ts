@@ -49,7 +49,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { type LocalChain, startLocalChain } from "../helpers/localChain.ts";
+import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 
 type Signer = WalletClient<Transport, Chain, Account>;
 

@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { ETH, superdistMarketAbi } from "@superdist/contracts";
 import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { PortInUseError, type Ports } from "../../scripts/stack/ports.ts";
+import { ROOT } from "../../scripts/stack/chain.ts";
+import { freePort, PortInUseError, type Ports } from "../../scripts/stack/ports.ts";
 import { type Stack, startStack } from "../../scripts/stack/stack.ts";
-import { freePort, ROOT } from "../helpers/localChain.ts";
 
 async function freePorts(): Promise<Ports> {
   return {

@@ -29,7 +29,13 @@ import {
 } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { type AgeKeyPair, ageKeyPair, type MarketFixture, PRICE, startMarketFixture } from "./fixtures.ts";
+import {
+  type AgeKeyPair,
+  ageKeyPair,
+  type MarketFixture,
+  PRICE,
+  startMarketFixture,
+} from "../../scripts/stack/market.ts";
 
 const run = promisify(execFile);
 

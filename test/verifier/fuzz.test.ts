@@ -7,15 +7,16 @@ import { createVerifierApp, decodeBase64, encodeBase64, type VerifierApp } from 
 import { pino } from "pino";
 import type { PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { freePort, ROOT } from "../helpers/localChain.ts";
+import { ROOT } from "../../scripts/stack/chain.ts";
 import {
   ageKeyPair,
   type MarketFixture,
-  postRekey,
   type RekeyBody,
   signedRekeyBody,
   startMarketFixture,
-} from "./fixtures.ts";
+} from "../../scripts/stack/market.ts";
+import { freePort } from "../../scripts/stack/ports.ts";
+import { postRekey } from "./fixtures.ts";
 
 const IN_PROCESS_CASES = 10_000;
 const HTTP_CASES = 200;

@@ -7,8 +7,10 @@ import { createVerifierApp, type VerifierApp } from "@superdist/verifier";
 import { pino } from "pino";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { freePort, testPrivateKeys } from "../helpers/localChain.ts";
-import { ageKeyPair, postRekey, signedRekeyBody } from "./fixtures.ts";
+import { devPrivateKeys } from "../../scripts/stack/chain.ts";
+import { ageKeyPair, signedRekeyBody } from "../../scripts/stack/market.ts";
+import { freePort } from "../../scripts/stack/ports.ts";
+import { postRekey } from "./fixtures.ts";
 
 const market = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const chainId = 31337;
@@ -38,7 +40,7 @@ describe("verifier when the chain cannot be read", () => {
       verifierRecipient: verifierKey.recipient,
       lineage: { chainId: BigInt(chainId), market, contentId: 1n, holderTokenId: 0n },
     });
-    const signer = privateKeyToAccount(testPrivateKeys[2] as `0x${string}`);
+    const signer = privateKeyToAccount(devPrivateKeys[2] as `0x${string}`);
     body = await signedRekeyBody({ chainId, market }, signer, {
       header,
       tokenId: 1n,

@@ -15,10 +15,10 @@ import {
   ageKeyPair,
   type MarketFixture,
   type PublishedContent,
-  postRekey,
   signedRekeyBody,
   startMarketFixture,
-} from "./fixtures.ts";
+} from "../../scripts/stack/market.ts";
+import { postRekey } from "./fixtures.ts";
 
 const unlimited = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
 

@@ -6,7 +6,7 @@ import { parseHeader, unwrapFileKey } from "@superdist/package";
 import { decodeBase64, getVerifierRecipient, requestRekey } from "@superdist/verifier";
 import type { PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { freePort, ROOT } from "../helpers/localChain.ts";
+import { ROOT } from "../../scripts/stack/chain.ts";
 import {
   type AgeKeyPair,
   ageKeyPair,
@@ -15,7 +15,8 @@ import {
   type RekeyBody,
   signedRekeyBody,
   startMarketFixture,
-} from "./fixtures.ts";
+} from "../../scripts/stack/market.ts";
+import { freePort } from "../../scripts/stack/ports.ts";
 
 type Replica = { url: string; child: ChildProcess };
 

@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { buildWeb } from "../../scripts/build-web.ts";
+import { ROOT } from "../../scripts/stack/chain.ts";
+import { freePort } from "../../scripts/stack/ports.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../helpers/chromium.ts";
-import { freePort, ROOT } from "../helpers/localChain.ts";
 import { installTestWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
 
 export const WEB = join(ROOT, "web");

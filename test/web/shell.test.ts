@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
+import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
-import { type LocalChain, startLocalChain } from "../helpers/localChain.ts";
 import { openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
 
 describe("app shell", () => {

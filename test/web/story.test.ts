@@ -38,8 +38,9 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
+import { type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
+import { freePort } from "../../scripts/stack/ports.ts";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
-import { freePort, type LocalChain, ROOT, startLocalChain } from "../helpers/localChain.ts";
 import { openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
 
 const BPS = 10_000n;

@@ -1,0 +1,81 @@
+/**
+ * A Hardhat node on 127.0.0.1 with the contracts deployed through the Ignition deploy script: what `npm start`,
+ * the benchmarks and the end-to-end tests all run on. `stop()` kills the node and drops its deployment journal.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Deployment } from "@superdist/contracts";
+import { createPublicClient, type Hex, http } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { freePort } from "./ports.ts";
+import { runCommand, type Service, startService, waitUntil } from "./processes.ts";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const HARDHAT = join(ROOT, "node_modules/hardhat/dist/src/cli.js");
+
+/** Hardhat's public test mnemonic, whose accounts `hardhat node` funds: for local chains only. */
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Account 0 deploys (and owns the demo token); the others are free to play roles. */
+export const devPrivateKeys: Hex[] = Array.from({ length: 10 }, (_, i) => {
+  const key = mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: i }).getHdKey().privateKey;
+  if (!key) throw new Error("no private key");
+  return `0x${Buffer.from(key).toString("hex")}` as Hex;
+});
+
+/** A local chain always has the demo token, so its deployment has every field. */
+export type LocalChain = Required<Deployment> & Service & { rpcUrl: string; privateKeys: Hex[] };
+
+export type StartLocalChainParameters = {
+  /** A free loopback port when not given. */
+  port?: number;
+  /** Every line the node prints is appended here. */
+  logFile?: string;
+};
+
+/** Starts a node and deploys the market and the demo token. */
+export async function startLocalChain(parameters: StartLocalChainParameters = {}): Promise<LocalChain> {
+  const port = parameters.port ?? (await freePort());
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const node = startService(
+    "hardhat node",
+    process.execPath,
+    [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)],
+    { cwd: ROOT, logFile: parameters.logFile },
+  );
+  // A journal of its own, so that chains started side by side (or one after another) never share one.
+  const deploymentId = `local-${port}-${Date.now()}`;
+  const stop = async () => {
+    await node.stop();
+    await rm(join(ROOT, "ignition/deployments", deploymentId), { recursive: true, force: true });
+  };
+  try {
+    const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+    await waitUntil(node, async () => (await client.getBlockNumber()) >= 0n, 60_000);
+    const deployment = await deploy(rpcUrl, deploymentId);
+    return { ...node, ...deployment, rpcUrl, privateKeys: devPrivateKeys, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function deploy(rpcUrl: string, deploymentId: string): Promise<Required<Deployment>> {
+  const dir = await mkdtemp(join(tmpdir(), "superdist-chain-"));
+  try {
+    const out = join(dir, "deployment.json");
+    await runCommand(process.execPath, [HARDHAT, "run", "scripts/deploy.ts", "--network", "localhost"], {
+      cwd: ROOT,
+      env: {
+        SUPERDIST_RPC_URL: rpcUrl,
+        SUPERDIST_DEPLOYMENT_OUT: out,
+        SUPERDIST_DEPLOYMENT_ID: deploymentId,
+      },
+    });
+    return JSON.parse(await readFile(out, "utf8")) as Required<Deployment>;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
