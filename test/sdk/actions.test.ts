@@ -21,6 +21,9 @@ import {
 } from "@superdist/package";
 import { decryptFile, readHeaderFromFile } from "@superdist/package/node";
 import {
+  type AlreadyOwnedError,
+  checkVerifier,
+  findOwnedLicense,
   getMarketTerms,
   getPaymentMode,
   type PublishTerms,
@@ -56,6 +59,7 @@ type Signer = WalletClient<Transport, Chain, Account>;
 describe("SDK actions on a local chain", () => {
   let chain: LocalChain;
   let verifier: StartedVerifier;
+  let verifierIdentity: string;
   let publicClient: PublicClient;
   let dir: string;
   const wallets: Signer[] = [];
@@ -97,11 +101,12 @@ describe("SDK actions on a local chain", () => {
 
   beforeAll(async () => {
     chain = await startLocalChain();
+    verifierIdentity = await generateX25519Identity();
     verifier = await startVerifier({
       rpcUrl: chain.rpcUrl,
       chainId: chain.chainId,
       market: chain.market,
-      identities: [await generateX25519Identity()],
+      identities: [verifierIdentity],
       port: 0,
       host: "127.0.0.1",
       logger: pino({ level: "silent" }),
@@ -363,6 +368,7 @@ describe("SDK actions on a local chain", () => {
       market: chain.market,
       contentId,
       referrerTokenId: bought.tokenId,
+      again: true,
     });
     assert.equal(again.mode, "allowance");
     assert.equal(await balance(buyer), 0n);
@@ -434,5 +440,126 @@ describe("SDK actions on a local chain", () => {
       { code: "WRONG_MARKET" },
     );
     assert.deepEqual(stages, []);
+  });
+  test("a second license is refused before anything is signed, and named, unless asked for again", async () => {
+    const { contentId } = await publish("twice.bin");
+    const buyer = wallets[8] as Signer;
+    const first = await purchaseLicense(buyer, { market: chain.market, contentId, referrerTokenId: 0n });
+    const balance = await publicClient.getBalance({ address: buyer.account.address });
+    const stages: string[] = [];
+    await assert.rejects(
+      purchaseLicense(buyer, {
+        market: chain.market,
+        contentId,
+        referrerTokenId: first.tokenId,
+        onStage: (s) => stages.push(s.status),
+      }),
+      (error: AlreadyOwnedError) => error.code === "ALREADY_OWNED" && error.tokenId === first.tokenId,
+    );
+    assert.deepEqual(stages, []);
+    assert.equal(await publicClient.getBalance({ address: buyer.account.address }), balance);
+    assert.equal(
+      (
+        await findOwnedLicense(publicClient, {
+          market: chain.market,
+          contentId,
+          account: buyer.account.address,
+        })
+      )?.tokenId,
+      first.tokenId,
+    );
+  });
+
+  test("with the verifier down or not the content's, nothing is sold", async () => {
+    const { contentId } = await publish("verifier.bin");
+    const buyer = wallets[9] as Signer;
+    const balance = await publicClient.getBalance({ address: buyer.account.address });
+    const down = await startVerifier({
+      rpcUrl: chain.rpcUrl,
+      chainId: chain.chainId,
+      market: chain.market,
+      identities: [await generateX25519Identity()],
+      port: 0,
+      host: "127.0.0.1",
+      logger: pino({ level: "silent" }),
+    });
+    const stranger = down.url;
+    await assert.rejects(
+      purchaseLicense(buyer, {
+        market: chain.market,
+        contentId,
+        referrerTokenId: 0n,
+        verifierUrls: [stranger],
+      }),
+      { code: "VERIFIER_MISMATCH" },
+    );
+    await down.close();
+    await assert.rejects(
+      purchaseLicense(buyer, {
+        market: chain.market,
+        contentId,
+        referrerTokenId: 0n,
+        verifierUrls: [stranger],
+      }),
+      { code: "VERIFIER_UNAVAILABLE" },
+    );
+    assert.equal(await publicClient.getBalance({ address: buyer.account.address }), balance);
+    assert.equal(
+      (await checkVerifier(publicClient, { market: chain.market, contentId, verifierUrls: [verifier.url] }))
+        .recipient,
+      verifier.recipient,
+    );
+  });
+
+  test("on a chain that mines every second, a purchase resolves once the verifier's depth is reached", async () => {
+    const { contentId, output } = await publish("deep.bin");
+    const deep = await startVerifier({
+      rpcUrl: chain.rpcUrl,
+      chainId: chain.chainId,
+      market: chain.market,
+      identities: [verifierIdentity],
+      confirmations: 2,
+      port: 0,
+      host: "127.0.0.1",
+      logger: pino({ level: "silent" }),
+    });
+    const buyer = wallets[3] as Signer;
+    await publicClient.request({ method: "evm_setAutomine" as never, params: [false] as never });
+    await publicClient.request({ method: "evm_setIntervalMining" as never, params: [1000] as never });
+    try {
+      const waits: string[] = [];
+      const { tokenId, receipt } = await purchaseLicense(buyer, {
+        market: chain.market,
+        contentId,
+        referrerTokenId: 0n,
+        verifierUrls: [deep.url],
+        // Receipts polled often, so that the wait for depth is seen from its first block.
+        publicClient: createPublicClient({
+          chain: hardhat,
+          transport: http(chain.rpcUrl),
+          pollingInterval: 100,
+        }),
+        onStage: (s) => {
+          if (s.status === "waiting") waits.push(`${s.seen}/${s.needed}`);
+        },
+      });
+      assert.equal(waits.at(-1), "2/2");
+      assert.ok(waits.length >= 2, "it waited for blocks to be mined");
+      assert.ok((await publicClient.getBlockNumber()) >= receipt.blockNumber + 2n);
+      const identity = await generateX25519Identity();
+      const { copy } = await rekeyCopy(buyer, {
+        market: chain.market,
+        copy: new Blob([await readFile(output)]),
+        tokenId,
+        recipient: await identityToRecipient(identity),
+        verifierUrls: [deep.url],
+      });
+      const opened = await decryptPackage(copy.stream(), { identities: [identity] });
+      assert.deepEqual(Buffer.from(await new Response(opened.stream).arrayBuffer()), plaintext);
+    } finally {
+      await publicClient.request({ method: "evm_setIntervalMining" as never, params: [0] as never });
+      await publicClient.request({ method: "evm_setAutomine" as never, params: [true] as never });
+      await deep.close();
+    }
   });
 });

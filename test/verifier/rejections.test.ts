@@ -403,8 +403,12 @@ describe("verifier refusals", () => {
   });
 
   test("the recipient, health and metrics endpoints answer", async () => {
-    const recipient = (await (await verifier.app.request("/v1/recipient")).json()) as { recipient: string };
-    assert.equal(recipient.recipient, fixture.verifier.recipient);
+    assert.deepEqual(await (await verifier.app.request("/v1/recipient")).json(), {
+      recipient: fixture.verifier.recipient,
+      chainId: fixture.chain.chainId,
+      market: fixture.chain.market,
+      confirmations: 0,
+    });
     const health = await verifier.app.request("/health");
     assert.equal(health.status, 200);
     const status = (await health.json()) as { status: string; chainId: number; blockNumber: string };
@@ -479,6 +483,12 @@ describe("verifier refusals", () => {
 
   test("with confirmations, a license is served only once its purchase is that deep", async () => {
     const confirmed = await verifierFor(fixture, { confirmations: 2 });
+    // Clients wait for this depth after paying, before they ask for a copy.
+    assert.equal(
+      ((await (await confirmed.app.request("/v1/recipient")).json()) as { confirmations: number })
+        .confirmations,
+      2,
+    );
     const fresh = await fixture.buy(content.contentId, buyer);
     const body = await validBody({ tokenId: fresh });
     await assertRefused(await postRekey(confirmed.app, body), 404, "TOKEN_NOT_FOUND");

@@ -5,6 +5,16 @@ export {
   termsProblems,
 } from "./actions/checkPublishTerms.ts";
 export {
+  type CheckVerifierParameters,
+  type CheckVerifierReturnType,
+  checkVerifier,
+} from "./actions/checkVerifier.ts";
+export {
+  type FindOwnedLicenseParameters,
+  type FindOwnedLicenseReturnType,
+  findOwnedLicense,
+} from "./actions/findOwnedLicense.ts";
+export {
   type GetMarketTermsParameters,
   type GetMarketTermsReturnType,
   getMarketTerms,
@@ -34,7 +44,11 @@ export {
   type RequestRekeyedHeaderReturnType,
   requestRekeyedHeader,
 } from "./actions/requestRekeyedHeader.ts";
-export { SdkError, type SdkErrorCode } from "./errors.ts";
+export {
+  type WaitForConfirmationsParameters,
+  waitForConfirmations,
+} from "./actions/waitForConfirmations.ts";
+export { AlreadyOwnedError, SdkError, type SdkErrorCode } from "./errors.ts";
 export { publishedContentId, purchasedTokenId } from "./receipts.ts";
 export type { OnStage, Operation, Stage } from "./stages.ts";
 export type { ReadClient, SignerClient } from "./transact.ts";

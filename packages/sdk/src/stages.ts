@@ -10,6 +10,8 @@ export type Operation =
   /** The holder's EIP-712 request to the verifier. */
   | "rekey-signature"
   | "verifier"
+  /** Blocks mined on top of a purchase, until the verifier's depth is reached. */
+  | "confirmations"
   | "encrypt";
 
 /**
@@ -21,6 +23,7 @@ export type Stage =
   | { operation: Operation; status: "signed" | "done" }
   | { operation: Operation; status: "pending"; hash: Hash }
   | { operation: Operation; status: "confirmed"; hash: Hash; receipt: TransactionReceipt }
-  | { operation: "encrypt"; status: "progress"; done: number; total: number | undefined };
+  | { operation: "encrypt"; status: "progress"; done: number; total: number | undefined }
+  | { operation: "confirmations"; status: "waiting"; seen: number; needed: number };
 
 export type OnStage = (stage: Stage) => void;

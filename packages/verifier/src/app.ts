@@ -186,7 +186,16 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     },
   );
 
-  app.get("/v1/recipient", (c) => c.json({ recipient }));
+  // What a client checks before its user pays: that this is the content's verifier, and how deep a purchase must
+  // be before it is served.
+  app.get("/v1/recipient", (c) =>
+    c.json({
+      recipient,
+      chainId: resolved.chainId,
+      market: resolved.market,
+      confirmations: resolved.confirmations,
+    }),
+  );
 
   app.get("/health", async (c) => {
     try {

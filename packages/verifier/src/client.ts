@@ -75,10 +75,21 @@ export async function requestRekey(parameters: RequestRekeyParameters): Promise<
   throw lastError ?? new VerifierError("NETWORK_ERROR", "No verifier URL was given.");
 }
 
-/** The verifier's age recipient, which publishers put on chain as the content's `verifierRecipient`. */
-export async function getVerifierRecipient(
+export type VerifierInfo = {
+  /** The age recipient publishers put on chain as the content's `verifierRecipient`. */
+  recipient: string;
+  chainId: number;
+  market: string;
+  /** Blocks a purchase must be deep before this verifier serves its license. */
+  confirmations: number;
+  /** The replica that answered. */
+  url: string;
+};
+
+/** What a verifier says of itself: its recipient, its chain and market, and its confirmation depth. */
+export async function getVerifierInfo(
   parameters: Pick<RequestRekeyParameters, "verifierUrl" | "verifierUrls" | "timeoutMs" | "fetch">,
-): Promise<string> {
+): Promise<VerifierInfo> {
   let lastError: VerifierError | undefined;
   for (const url of verifierUrlList(parameters)) {
     try {
@@ -86,7 +97,14 @@ export async function getVerifierRecipient(
       if (typeof response?.recipient !== "string") {
         throw new VerifierError("INVALID_RESPONSE", "The verifier answered without a recipient.", { url });
       }
-      return response.recipient;
+      const confirmations = Number(response.confirmations ?? 0);
+      return {
+        recipient: response.recipient,
+        chainId: Number(response.chainId),
+        market: String(response.market ?? ""),
+        confirmations: Number.isSafeInteger(confirmations) && confirmations >= 0 ? confirmations : 0,
+        url,
+      };
     } catch (error) {
       const verifierError = toVerifierError(error, url);
       if (!isRetryable(verifierError)) throw verifierError;
@@ -94,6 +112,13 @@ export async function getVerifierRecipient(
     }
   }
   throw lastError ?? new VerifierError("NETWORK_ERROR", "No verifier URL was given.");
+}
+
+/** The verifier's age recipient, which publishers put on chain as the content's `verifierRecipient`. */
+export async function getVerifierRecipient(
+  parameters: Pick<RequestRekeyParameters, "verifierUrl" | "verifierUrls" | "timeoutMs" | "fetch">,
+): Promise<string> {
+  return (await getVerifierInfo(parameters)).recipient;
 }
 
 function verifierUrlList(parameters: Pick<RequestRekeyParameters, "verifierUrl" | "verifierUrls">): string[] {

@@ -1,10 +1,14 @@
 import { getContent, getPermitTypedData, superdistMarketAbi } from "@superdist/contracts";
 import { type Address, erc20Abi, type Hash, parseSignature, type TransactionReceipt } from "viem";
 import { signTypedData } from "viem/actions";
+import { AlreadyOwnedError } from "../errors.ts";
 import { purchasedTokenId } from "../receipts.ts";
 import type { OnStage } from "../stages.ts";
 import { type ReadClient, type SignerClient, transact } from "../transact.ts";
+import { checkVerifier } from "./checkVerifier.ts";
+import { findOwnedLicense } from "./findOwnedLicense.ts";
 import { getPaymentMode, type PaymentMode } from "./getPaymentMode.ts";
+import { waitForConfirmations } from "./waitForConfirmations.ts";
 
 /** How long a purchase permit stays valid: long enough to confirm in a wallet, short if it leaks. */
 export const PERMIT_LIFETIME_SECONDS = 1_800n;
@@ -21,6 +25,15 @@ export type PurchaseLicenseParameters = {
    * meanwhile then reverts with `PriceAboveMax` instead of charging more.
    */
   maxPrice?: bigint;
+  /**
+   * The content's verifier. When given, it is checked before anything is paid (it answers, and it is the one the
+   * content names), and the purchase resolves only once it is deep enough for that verifier to serve it.
+   */
+  verifierUrls?: readonly string[];
+  /** Buy although the recipient owns a license of the content already; refused otherwise (`ALREADY_OWNED`). */
+  again?: boolean;
+  /** Where the market's history starts, for finding licenses already owned. */
+  fromBlock?: bigint;
   /** Reads and receipts go through this client when given. */
   publicClient?: ReadClient;
   onStage?: OnStage;
@@ -35,8 +48,8 @@ export type PurchaseLicenseReturnType = {
 
 /**
  * Buys a license of `contentId` through `referrerTokenId`: in ETH, or in the content's ERC-20 with a permit
- * where the token has one, otherwise approving exactly the price first. Resolves once the purchase is included,
- * with the new token id.
+ * where the token has one, otherwise approving exactly the price first. Refuses a second license unless `again`,
+ * and with `verifierUrls` checks the verifier first and waits for its depth after. Resolves with the new token id.
  */
 export async function purchaseLicense(
   client: SignerClient,
@@ -46,6 +59,19 @@ export async function purchaseLicense(
   const reader = parameters.publicClient ?? client;
   const payer = client.account.address;
   const recipient = parameters.recipient ?? payer;
+  // Everything that can refuse the sale is asked before the buyer signs anything.
+  if (!parameters.again) {
+    const owned = await findOwnedLicense(reader, {
+      market,
+      contentId,
+      account: recipient,
+      fromBlock: parameters.fromBlock,
+    });
+    if (owned) throw new AlreadyOwnedError(owned.tokenId, contentId);
+  }
+  const verifier = parameters.verifierUrls
+    ? await checkVerifier(reader, { market, contentId, verifierUrls: parameters.verifierUrls })
+    : undefined;
   const content = await getContent(reader, { market, contentId });
   const price = parameters.maxPrice ?? content.price;
   const mode = await getPaymentMode(reader, { market, currency: content.currency, payer, price });
@@ -109,5 +135,13 @@ export async function purchaseLicense(
       onStage,
     );
   }
-  return { tokenId: purchasedTokenId(receipt), transactionHash: receipt.transactionHash, receipt, mode };
+  const tokenId = purchasedTokenId(receipt);
+  if (verifier && verifier.confirmations > 0) {
+    await waitForConfirmations(reader, {
+      blockNumber: receipt.blockNumber,
+      confirmations: verifier.confirmations,
+      onStage,
+    });
+  }
+  return { tokenId, transactionHash: receipt.transactionHash, receipt, mode };
 }
