@@ -10,7 +10,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
 import { promisify } from "node:util";
 import { demoTokenAbi, deployments, superdistMarketAbi } from "@superdist/contracts";
 import { generateX25519Identity } from "@superdist/package";
@@ -21,27 +20,13 @@ import { createPublicClient, createWalletClient, http, parseEther, parseUnits } 
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { main } from "../../packages/cli/src/main.ts";
 import { type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
+import { type CliResult, runCli } from "./harness.ts";
 
 const exec = promisify(execFile);
 const PACKAGE_VERSION: string = JSON.parse(
   await readFile(join(ROOT, "packages/cli/package.json"), "utf8"),
 ).version;
-
-type Result = { code: number; stdout: string; stderr: string; bytes: Buffer };
-
-/** A stream that keeps what is written to it, as a terminal would show it. */
-class Captured extends Writable {
-  readonly chunks: Buffer[] = [];
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.chunks.push(Buffer.from(chunk));
-    done();
-  }
-  bytes(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-}
 
 type CliOptions = {
   /** What the user types; a terminal only if `tty`. */
@@ -62,13 +47,8 @@ describe("superdist CLI on a local chain", () => {
   const keyIndex: Record<Role, number> = { publisher: 1, A: 2, B: 3 };
 
   // The identity file is relative: each role's working directory decides where it is.
-  const cli = async (role: Role, args: string[], options: CliOptions = {}): Promise<Result> => {
-    const stdout = new Captured();
-    const stderr = new Captured();
-    const stdin = Object.assign(Readable.from(options.input === undefined ? [] : [options.input]), {
-      isTTY: options.tty ?? false,
-    });
-    const code = await main(
+  const cli = (role: Role, args: string[], options: CliOptions = {}): Promise<CliResult> =>
+    runCli(
       [
         ...args,
         "--rpc",
@@ -83,16 +63,12 @@ describe("superdist CLI on a local chain", () => {
         "identity.txt",
       ],
       {
-        stdout,
-        stderr,
-        stdin,
+        input: options.input,
+        tty: options.tty,
         cwd: join(dir, role),
         env: options.env ?? { SUPERDIST_PRIVATE_KEY: chain.privateKeys[keyIndex[role]] },
       },
     );
-    const bytes = stdout.bytes();
-    return { code, stdout: bytes.toString("utf8"), stderr: stderr.bytes().toString("utf8"), bytes };
-  };
   const json = async (role: Role, args: string[], options: CliOptions = {}) => {
     const result = await cli(role, [...args, "--json", "--yes"], options);
     assert.equal(result.code, 0, `superdist ${args.join(" ")} failed: ${result.stderr}`);

@@ -9,6 +9,8 @@ export const ExitCode = {
   notLicensed: 3,
   /** The user declined a confirmation. */
   declined: 4,
+  /** `buy`: the license is paid for and yours, but the copy is not re-keyed yet; the printed command finishes it. */
+  paidNotRekeyed: 5,
 } as const;
 
 export type CliErrorCode =
@@ -23,6 +25,8 @@ export type CliErrorCode =
   | "NOT_LICENSED"
   | "NO_LICENSE"
   | "DECLINED"
+  | "ALREADY_OWNED"
+  | "PAID_NOT_REKEYED"
   | "CHAIN"
   | "TRANSACTION_REVERTED";
 
@@ -30,12 +34,15 @@ export type CliErrorCode =
 export class CliError extends SuperdistError<CliErrorCode> {
   override name = "CliError";
   readonly exitCode: number;
+  /** Facts a script needs beside the error in `--json`, e.g. the license a failed re-key leaves to finish. */
+  readonly data: Record<string, unknown> | undefined;
   constructor(
     code: CliErrorCode,
     message: string,
-    options: SuperdistErrorOptions & { exitCode?: number } = {},
+    options: SuperdistErrorOptions & { exitCode?: number; data?: Record<string, unknown> } = {},
   ) {
     super(code, message, options);
     this.exitCode = options.exitCode ?? (code === "USAGE" ? ExitCode.usage : ExitCode.error);
+    this.data = options.data;
   }
 }

@@ -22,7 +22,9 @@ Commands:
   inspect <package>            content, price, holder, lineage, and who earns what if you buy from this copy
   open <package> [-o <file>]   decrypt if this copy is keyed to you (-o - writes to stdout);
                                otherwise how to buy your own (exit 3)
-  buy <package> [--yes]        buy through this copy's holder, then re-key and write your own copy
+  buy <package> [--yes] [--again]
+                               buy through this copy's holder, then re-key and write your own copy;
+                               refused if you own a license of it already (re-key instead) unless --again
   rekey <package> [--token <id>] [-o <package>]
                                re-key your licensed copy for this device
   rewards                      claimable amounts, your licenses, their descendants and earnings
@@ -60,6 +62,7 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
   force: { type: "boolean" },
+  again: { type: "boolean" },
   output: { type: "string", short: "o" },
   price: { type: "string" },
   currency: { type: "string", multiple: true },
@@ -115,7 +118,8 @@ export async function main(argv: string[], overrides: Partial<CliIO> = {}): Prom
     return await (await load())(rest, values, io);
   } catch (error) {
     const { code, message, exitCode } = describe(error);
-    if (json) io.stdout.write(`${toJson({ error: { code, message } })}\n`);
+    const data = error instanceof CliError ? error.data : undefined;
+    if (json) io.stdout.write(`${toJson({ error: { code, message }, ...data })}\n`);
     io.stderr.write(`superdist: ${message}\n`);
     return exitCode;
   }

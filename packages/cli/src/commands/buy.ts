@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { previewPurchase } from "@superdist/contracts";
-import { purchaseLicense } from "@superdist/sdk";
+import { isSuperdistError } from "@superdist/errors";
+import { AlreadyOwnedError, checkVerifier, findOwnedLicense, purchaseLicense } from "@superdist/sdk";
 import { loadContext } from "../config.ts";
 import { readCopy } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
@@ -21,6 +22,21 @@ export async function buy(positionals: string[], options: ParsedOptions, io: Cli
   const wallet = await ctx.wallet();
   const buyer = wallet.account.address;
   const { lineage } = copy.header;
+  // What would refuse the sale is asked before the buyer is asked to confirm it.
+  const owned = options.again
+    ? undefined
+    : await findOwnedLicense(ctx.publicClient, {
+        market: ctx.deployment.market,
+        contentId: lineage.contentId,
+        account: buyer,
+        fromBlock: BigInt(ctx.deployment.deployBlock),
+      });
+  if (owned) throw alreadyOwned(owned.tokenId, copy.content.title, path);
+  await checkVerifier(ctx.publicClient, {
+    market: ctx.deployment.market,
+    contentId: lineage.contentId,
+    verifierUrls: ctx.verifierUrls,
+  });
   const { split } = await previewPurchase(ctx.publicClient, {
     market: ctx.deployment.market,
     contentId: lineage.contentId,
@@ -46,15 +62,36 @@ export async function buy(positionals: string[], options: ParsedOptions, io: Cli
     contentId: lineage.contentId,
     referrerTokenId: lineage.holderTokenId,
     maxPrice: copy.content.price,
+    verifierUrls: ctx.verifierUrls,
+    again: options.again,
+    fromBlock: BigInt(ctx.deployment.deployBlock),
     publicClient: ctx.publicClient,
     onStage: (stage) => {
       if (stage.operation === "approval" && stage.status === "signing") {
         io.stderr.write(`Approving ${amount(copy.content.price, copy.currency)}…\n`);
       }
+      if (stage.operation === "purchase" && stage.status === "pending") {
+        io.stderr.write(`Paid (transaction ${stage.hash}); waiting for it to be included…\n`);
+      }
+      if (stage.status === "waiting" && stage.seen < stage.needed) {
+        io.stderr.write(
+          `Waiting for ${stage.seen} of ${stage.needed} confirmations, for the verifier to see it…\n`,
+        );
+      }
     },
+  }).catch((error: unknown) => {
+    throw error instanceof AlreadyOwnedError ? alreadyOwned(error.tokenId, copy.content.title, path) : error;
   });
-  io.stderr.write(`License #${tokenId} bought (transaction ${hash}). Re-keying your copy…\n`);
-  const output = await rekeyCopy(ctx, copy, tokenId);
+  io.stderr.write(`License #${tokenId} is yours (transaction ${hash}). Re-keying your copy…\n`);
+  const output = await rekeyCopy(ctx, copy, tokenId).catch((cause: unknown) => {
+    const command = `superdist rekey --token ${tokenId} ${path}`;
+    throw new CliError(
+      "PAID_NOT_REKEYED",
+      `License #${tokenId} is paid for and yours (transaction ${hash}), but your copy could not be re-keyed yet ` +
+        `(${describeCause(cause)}). Finish with: ${command}`,
+      { cause, exitCode: ExitCode.paidNotRekeyed, data: { tokenId, transactionHash: hash, command } },
+    );
+  });
   emit(ctx, `Your copy of "${copy.content.title}" (license #${tokenId}) → ${output}`, {
     tokenId,
     transactionHash: hash,
@@ -79,4 +116,18 @@ async function confirm(io: CliIO, question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+function describeCause(cause: unknown): string {
+  if (isSuperdistError(cause)) return cause.shortMessage.replace(/\.$/, "");
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+function alreadyOwned(tokenId: bigint, title: string, path: string): CliError {
+  return new CliError(
+    "ALREADY_OWNED",
+    `You already own license #${tokenId} of "${title}"; nothing was bought. ` +
+      `Unlock this copy with one signature, for free: superdist rekey ${path} (or buy another with --again).`,
+    { data: { tokenId, command: `superdist rekey ${path}` } },
+  );
 }

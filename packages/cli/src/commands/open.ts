@@ -4,6 +4,7 @@ import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { decryptPackage, unwrapFileKey } from "@superdist/package";
 import { decryptFile } from "@superdist/package/node";
+import { findOwnedLicense } from "@superdist/sdk";
 import { type Context, loadContext } from "../config.ts";
 import { plaintextName, readCopy } from "../copy.ts";
 import { CliError, ExitCode } from "../errors.ts";
@@ -35,6 +36,16 @@ export async function open(positionals: string[], options: ParsedOptions, io: Cl
   const { lineage } = copy.header;
 
   if ((await unwrapFileKey(copy.header, identities)) === null) {
+    const account = await ctx.address();
+    const owned =
+      account &&
+      (await findOwnedLicense(ctx.publicClient, {
+        market: ctx.deployment.market,
+        contentId: lineage.contentId,
+        account,
+        fromBlock: BigInt(ctx.deployment.deployBlock),
+      }));
+    if (owned) return ownedElsewhere(ctx, path, owned.tokenId, owned.tokenId === lineage.holderTokenId);
     const link = `${ctx.dappUrl}/content/${lineage.contentId}?ref=${lineage.holderTokenId}`;
     const owner =
       lineage.holderTokenId === 0n ? "the publisher's copy" : `licensed to #${lineage.holderTokenId}`;
@@ -78,6 +89,20 @@ export async function open(positionals: string[], options: ParsedOptions, io: Cl
     contentId: lineage.contentId,
   });
   return ExitCode.ok;
+}
+
+/** A copy this account may unlock already: re-keying it is free, so that is what is offered, never a purchase. */
+function ownedElsewhere(ctx: Context, path: string, tokenId: bigint, sameLicense: boolean): number {
+  const command = `superdist rekey ${path}`;
+  const lines = [
+    sameLicense
+      ? `This is your copy (license #${tokenId}) from another device.`
+      : `You already own license #${tokenId} of this content.`,
+    `Unlock it for this device with one signature, for free: ${command}`,
+  ];
+  if (ctx.json) emit(ctx, "", { licensed: false, ownedTokenId: tokenId, command });
+  else ctx.io.stderr.write(`${lines.join("\n")}\n`);
+  return ExitCode.notLicensed;
 }
 
 /**
