@@ -8,7 +8,8 @@ const WIDTH = 30;
 export function progressBar(label: string, enabled: boolean, stream: CliIO["stderr"]): Progress {
   if (!enabled) return { update() {}, finish() {} };
   const started = performance.now();
-  let lastDraw = 0;
+  // The first update always draws, however early in the process it comes.
+  let lastDraw = Number.NEGATIVE_INFINITY;
   let lastQuarter = -1;
   let last: { done: number; total: number | undefined } = { done: 0, total: undefined };
   const draw = (final: boolean) => {
