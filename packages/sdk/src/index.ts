@@ -9,6 +9,7 @@ export {
   type CheckVerifierReturnType,
   checkVerifier,
 } from "./actions/checkVerifier.ts";
+export { type FetchCopyParameters, type FetchCopyReturnType, fetchCopy } from "./actions/fetchCopy.ts";
 export {
   type FindOwnedLicenseParameters,
   type FindOwnedLicenseReturnType,
@@ -48,6 +49,33 @@ export {
   type WaitForConfirmationsParameters,
   waitForConfirmations,
 } from "./actions/waitForConfirmations.ts";
+export { type BencodeValue, decodeBencode, encodeBencode } from "./delivery/bencode.ts";
+export type { CopySink } from "./delivery/download.ts";
+export { DeliveryError, type DeliveryErrorCode } from "./delivery/errors.ts";
+export {
+  type CopySource,
+  type Magnet,
+  type MagnetParameters,
+  magnetFromShareLink,
+  magnetUri,
+  parseCopySource,
+  parseMagnet,
+  shareLinkFor,
+  webSeedUrl,
+} from "./delivery/magnet.ts";
+export {
+  type CreateTorrentParameters,
+  choosePieceLength,
+  createTorrent,
+  encodeTorrentFile,
+  infoHashOf,
+  isSafeFileName,
+  parseTorrent,
+  type Torrent,
+  type TorrentInfo,
+  verifyPiece,
+  withSources,
+} from "./delivery/torrent.ts";
 export { AlreadyOwnedError, SdkError, type SdkErrorCode } from "./errors.ts";
 export { publishedContentId, purchasedTokenId } from "./receipts.ts";
 export type { OnStage, Operation, Stage } from "./stages.ts";
