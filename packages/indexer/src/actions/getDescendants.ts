@@ -1,0 +1,56 @@
+import { sql } from "@ponder/client";
+import type { Address } from "viem";
+import type { IndexerClient } from "../client.ts";
+import { inSubtree } from "../licenses.ts";
+import { param, toAddress, toBigInt, toNumber } from "../rows.ts";
+
+export type GetDescendantsParameters = {
+  tokenId: bigint;
+  /** Only this many levels below the token (default: all). */
+  maxDepth?: number;
+};
+
+export type Descendant = {
+  tokenId: bigint;
+  contentId: bigint;
+  parent: bigint;
+  owner: Address;
+  generation: bigint;
+  /** Levels below the token asked about: 1 for a license bought through it. */
+  depth: number;
+};
+
+/** Every license bought through `tokenId`, through those, and so on; parents before their children. */
+export type GetDescendantsReturnType = Descendant[];
+
+type DescendantRow = {
+  token_id: string;
+  content_id: string;
+  parent: string;
+  owner: string;
+  generation: number;
+  depth: number;
+};
+
+/** The licenses below one token in its lineage tree: one range scan of the path index. */
+export async function getDescendants(
+  indexer: IndexerClient,
+  { tokenId, maxDepth }: GetDescendantsParameters,
+): Promise<GetDescendantsReturnType> {
+  const id = param(tokenId);
+  const depth =
+    maxDepth === undefined ? sql`` : sql`and d.generation - a.generation <= ${Math.trunc(maxDepth)}`;
+  const rows = await indexer.query<DescendantRow>(sql`
+    select d.token_id, d.content_id, d.parent, d.owner, d.generation, d.generation - a.generation as depth
+    from license a join license d on ${inSubtree("d", "a")}
+    where a.token_id = ${id} and d.token_id <> ${id} ${depth}
+    order by d.generation, d.token_id`);
+  return rows.map((row) => ({
+    tokenId: toBigInt(row.token_id),
+    contentId: toBigInt(row.content_id),
+    parent: toBigInt(row.parent),
+    owner: toAddress(row.owner),
+    generation: toBigInt(row.generation),
+    depth: toNumber(row.depth),
+  }));
+}
