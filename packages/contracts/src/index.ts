@@ -80,7 +80,7 @@ export {
   type PreviewPurchaseReturnType,
   previewPurchase,
 } from "./actions/previewPurchase.ts";
-export { type ContentMetadata, decodeMetadata, encodeMetadata } from "./metadata.ts";
+export { amendMetadata, type ContentMetadata, decodeMetadata, encodeMetadata } from "./metadata.ts";
 export { type LevelShare, type PurchaseSplit, type SplitParameters, splitPurchase } from "./split.ts";
 
 /** EIP-712 typed data in viem's shape, as `permitTypedData` and the verifier's `rekeyTypedData` return it. */

@@ -11,6 +11,13 @@ export type ContentMetadata = {
   mediaType?: string;
   fileName?: string;
   size?: number;
+  /**
+   * Where copies can be fetched: a magnet of the publisher's package (its info hash, trackers, web seeds, and the
+   * .torrent's URL), so that a buyer never needs a copy in hand. Any copy will do: it is re-keyed after buying.
+   */
+  magnet?: string;
+  /** A plain HTTP(S) URL of the publisher's package, for clients without BitTorrent. */
+  url?: string;
 };
 
 const DATA_JSON = /^data:application\/json(;charset=utf-8)?(;base64)?,/i;
@@ -52,8 +59,29 @@ export function decodeMetadata(uri: string): ContentMetadata {
       mediaType: text(record.mediaType),
       fileName: text(record.fileName),
       size: typeof record.size === "number" ? record.size : undefined,
+      // Not fetched while browsing the catalog, only when a copy is asked for; still, only these two schemes.
+      magnet: text(record.magnet)?.startsWith("magnet:?") ? text(record.magnet) : undefined,
+      url: /^https?:\/\//i.test(text(record.url) ?? "") ? text(record.url) : undefined,
     };
   } catch {
     return {};
   }
+}
+
+/**
+ * `uri` with `fields` set, every other field kept as it was (including ones this version does not know): how the
+ * SDK adds where copies are to the metadata a publisher wrote. Only an inline JSON document can be amended.
+ */
+export function amendMetadata(uri: string, fields: Partial<ContentMetadata>): string {
+  const match = DATA_JSON.exec(uri);
+  let record: Record<string, unknown> = {};
+  if (match) {
+    const body = uri.slice(match[0].length);
+    const json: unknown = JSON.parse(match[2] ? fromBase64(body) : decodeURIComponent(body));
+    if (typeof json === "object" && json !== null && !Array.isArray(json))
+      record = json as Record<string, unknown>;
+  } else if (uri.trim() !== "") {
+    throw new TypeError("only inline (data:application/json) metadata can be amended");
+  }
+  return encodeMetadata({ ...record, ...fields } as ContentMetadata);
 }

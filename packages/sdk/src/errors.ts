@@ -9,6 +9,8 @@ export type SdkErrorCode =
   | "EVENT_MISSING"
   /** Terms a publisher gave that the market would refuse. */
   | "INVALID_TERMS"
+  /** Trackers, web seeds or a URL of a publication that are not URLs clients can use. */
+  | "INVALID_SOURCES"
   /** The buyer already owns a license of the content: the free re-key is what they need. */
   | "ALREADY_OWNED"
   /** The content's verifier does not answer: a buyer could not unlock what they paid for. */

@@ -27,9 +27,11 @@ export {
   type PaymentMode,
 } from "./actions/getPaymentMode.ts";
 export {
+  type CopySources,
   type EncryptCopyParameters,
   type PublishContentParameters,
   type PublishContentReturnType,
+  type PublishedSources,
   publishContent,
 } from "./actions/publishContent.ts";
 export {

@@ -29,7 +29,12 @@ export type Stage =
   | { operation: Operation; status: "signed" | "done" }
   | { operation: Operation; status: "pending"; hash: Hash }
   | { operation: Operation; status: "confirmed"; hash: Hash; receipt: TransactionReceipt }
-  | { operation: "encrypt" | "torrent" | "fetch"; status: "progress"; done: number; total: number | undefined }
+  | {
+      operation: "encrypt" | "torrent" | "fetch";
+      status: "progress";
+      done: number;
+      total: number | undefined;
+    }
   | { operation: "confirmations"; status: "waiting"; seen: number; needed: number };
 
 export type OnStage = (stage: Stage) => void;

@@ -1,17 +1,25 @@
+import { openAsBlob } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
+import { basename } from "node:path";
 import { encryptFile, rekeyFile } from "@superdist/package/node";
 import {
+  type CopySources,
   type PublishContentParameters,
   type PublishContentReturnType,
   publishContent,
 } from "../actions/publishContent.ts";
 import type { SignerClient } from "../transact.ts";
 
-export type PublishFileParameters = Omit<PublishContentParameters, "encrypt" | "replaceHeader"> & {
+export type PublishFileParameters = Omit<
+  PublishContentParameters,
+  "encrypt" | "replaceHeader" | "readPackage" | "sources"
+> & {
   /** The plaintext file. */
   input: string;
   /** Where the publisher's package is written; nothing is there unless publishing succeeds. */
   output: string;
+  /** Where copies will be fetched; the package is offered under the name of `output` unless told otherwise. */
+  sources?: Omit<CopySources, "name"> & { name?: string };
 };
 
 export type PublishFileReturnType = PublishContentReturnType & { output: string };
@@ -22,7 +30,7 @@ export type PublishFileReturnType = PublishContentReturnType & { output: string 
  */
 export async function publishFile(
   client: SignerClient,
-  { input, output, ...parameters }: PublishFileParameters,
+  { input, output, sources, ...parameters }: PublishFileParameters,
 ): Promise<PublishFileReturnType> {
   const { size } = await stat(input);
   const staged = `${output}.${process.pid}.staged`;
@@ -35,6 +43,8 @@ export async function publishFile(
       replaceHeader: async (header, contentId) => {
         await rekeyFile(staged, staged, header, { publishedAs: contentId });
       },
+      ...(sources ? { sources: { ...sources, name: sources.name ?? basename(output) } } : {}),
+      readPackage: () => openAsBlob(staged),
     });
     await rename(staged, output);
     return { ...published, output };
