@@ -374,6 +374,15 @@ describe("copies over HTTP", () => {
     });
     const bySeed = await fetchCopy({ source: onlySeed });
     assert.deepEqual(Buffer.from(await bySeed.blob.arrayBuffer()), packageBytes);
+    // With no .torrent to be had, a magnet's plain URL (`as`) still gives the copy, under the magnet's name.
+    const onlyUrl = magnetUri({
+      infoHash: served.copies[0]?.torrent.infoHash as string,
+      name: "named.superdist",
+      urls: [served.copies[0]?.url as string],
+    });
+    const byPlainUrl = await fetchCopy({ source: onlyUrl });
+    assert.deepEqual([byPlainUrl.name, byPlainUrl.torrent], ["named.superdist", undefined]);
+    assert.deepEqual(Buffer.from(await byPlainUrl.blob.arrayBuffer()), packageBytes);
   });
 
   /**

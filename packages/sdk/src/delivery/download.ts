@@ -408,7 +408,18 @@ export async function downloadCopy(
     return { name, size, header: check.finish(), from: source.url };
   }
   const { magnet } = source;
-  const torrent = await fetchTorrent(magnet, options);
+  let torrent: Torrent;
+  try {
+    torrent = await fetchTorrent(magnet, options);
+  } catch (error) {
+    const [url] = magnet.urls;
+    const noTorrent =
+      error instanceof DeliveryError && ["TORRENT_UNAVAILABLE", "NO_WEB_SEED"].includes(error.code);
+    if (!url || !noTorrent) throw error;
+    // A plain download still gives the copy; without piece hashes, the package's own checks are what stand.
+    const fetched = await downloadCopy({ kind: "url", url }, sink, options);
+    return { ...fetched, name: magnet.name ?? fetched.name };
+  }
   options.onTorrent?.(torrent);
   const check = new HeaderCheck(torrent.info.length);
   const { from } = await downloadTorrent(
