@@ -297,7 +297,12 @@ describe("the superdistribution story", () => {
 
     await page.goto(`${web.url}/open`);
     await page.getByTestId("package-input").setInputFiles(publisherCopy);
-    await page.getByTestId("licensed-to").filter({ hasText: "This is the publisher's copy." }).waitFor();
+    // A owns a license now: the publisher's copy is worded as A's to unlock, not as a failed check.
+    await page
+      .getByTestId("owned-copy")
+      .filter({ hasText: "It is the publisher's copy, and you own license #1 of this content" })
+      .waitFor();
+    assert.equal(await page.getByTestId("check-failed").count(), 0);
     await page.getByRole("button", { name: "Re-key this copy to me and open it" }).click();
     await page.getByTestId("opened").waitFor({ timeout: 60_000 });
     const preview = await page.getByTestId("preview").textContent();

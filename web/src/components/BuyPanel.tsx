@@ -29,7 +29,7 @@ export function BuyPanel({
   referrerTokenId: bigint;
   onPurchased?: (tokenId: bigint) => void;
 }) {
-  const { client, market, chainId } = useMarket();
+  const { client, market, chainId, verifierUrls, fromBlock } = useMarket();
   const connection = useConnection();
   const payer = connection.address;
   const { currency, content, contentId } = entry;
@@ -65,7 +65,16 @@ export function BuyPanel({
   async function buy() {
     if (!payer || !market || !mode.data) return;
     const bought = await flow.run(({ signer, publicClient, onStage }) =>
-      purchaseLicense(signer, { market, contentId, referrerTokenId, maxPrice, publicClient, onStage }),
+      purchaseLicense(signer, {
+        market,
+        contentId,
+        referrerTokenId,
+        maxPrice,
+        verifierUrls,
+        fromBlock,
+        publicClient,
+        onStage,
+      }),
     );
     if (bought) {
       setTokenId(bought.tokenId);
@@ -118,6 +127,12 @@ export function BuyPanel({
       <TxStatus state={flow.states.permit ?? IDLE} label="Permission" />
       <TxStatus state={flow.states.approval ?? IDLE} label="Approval" />
       <TxStatus state={flow.states.purchase ?? IDLE} label="Purchase" />
+      {flow.running && flow.states.confirmations ? (
+        <p className="tx-status progress" role="status" data-testid="confirmations">
+          Waiting for {flow.states.confirmations.seen} of {flow.states.confirmations.needed} confirmations, so
+          that the verifier sees your license…
+        </p>
+      ) : null}
       {tokenId !== undefined ? (
         <p className="notice success" data-testid="purchased" role="status">
           License #{tokenId.toString()} is yours.

@@ -22,12 +22,15 @@ export type FlowStates = {
   "rekey-signature"?: SignState;
   verifier?: VerifierState;
   encrypt?: Progress;
+  confirmations?: { seen: number; needed: number };
 };
 
 function stateOf(stage: Stage): FlowStates[keyof FlowStates] {
   switch (stage.status) {
     case "progress":
       return { done: stage.done, total: stage.total };
+    case "waiting":
+      return { seen: stage.seen, needed: stage.needed };
     case "asking":
       return { stage: "asking" };
     case "done":
@@ -40,6 +43,22 @@ function stateOf(stage: Stage): FlowStates[keyof FlowStates] {
       return { stage: stage.status };
   }
 }
+
+/** Where a failure is shown: beside the step it happened in, or the transaction that step belongs to. */
+const FAILED_AT = {
+  wallet: "wallet",
+  permit: "permit",
+  approval: "approval",
+  purchase: "purchase",
+  confirmations: "purchase",
+  publish: "publish",
+  encrypt: "publish",
+  torrent: "publish",
+  metadata: "publish",
+  "rekey-signature": "rekey-signature",
+  verifier: "verifier",
+  fetch: "wallet",
+} as const satisfies Record<Operation | "wallet", keyof FlowStates>;
 
 export type FlowContext = { signer: SignerClient; publicClient: ReadClient; onStage: OnStage };
 
@@ -79,8 +98,7 @@ export function useFlow(options: DescribeOptions = {}) {
         return result;
       } catch (error) {
         const failed = { stage: "failed" as const, error: describeError(error, { formatAmount }) };
-        const step = current.current as Operation | "wallet";
-        const at = step === "encrypt" ? "publish" : step;
+        const at = FAILED_AT[current.current as Operation | "wallet"];
         setStates((old) => {
           const previous = old[at];
           const hash = previous && "hash" in previous ? previous.hash : undefined;

@@ -2,10 +2,13 @@
 
 import { ETH } from "@superdist/contracts";
 import Link from "next/link";
+import { useState } from "react";
 import { BuyPanel } from "../components/BuyPanel.tsx";
 import { Cover } from "../components/ContentCard.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket } from "../components/Gates.tsx";
+import { YourCopyPanel } from "../components/YourCopyPanel.tsx";
+import { useMyLicenses } from "../hooks/useLicenses.ts";
 import { type CatalogEntry, useCatalogEntry } from "../hooks/useMarket.ts";
 import { useReferrer } from "../hooks/useReferrer.ts";
 import { formatBps, formatSize, shortAddress } from "../lib/format.ts";
@@ -38,6 +41,9 @@ function Referrer({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }
 
 function ContentDetails({ entry, referrerTokenId }: { entry: CatalogEntry; referrerTokenId: bigint }) {
   const referrer = useReferrer(entry.contentId, referrerTokenId);
+  const licenses = useMyLicenses();
+  const [bought, setBought] = useState<bigint>();
+  const owned = licenses.data?.find((license) => license.contentId === entry.contentId);
   const { content, metadata } = entry;
   const validReferrer = referrerTokenId !== 0n && referrer.data?.valid ? referrerTokenId : 0n;
   return (
@@ -81,9 +87,12 @@ function ContentDetails({ entry, referrerTokenId }: { entry: CatalogEntry; refer
       </div>
       <div>
         <Referrer contentId={entry.contentId} tokenId={referrerTokenId} />
-        {referrerTokenId === 0n || referrer.data ? (
-          <BuyPanel entry={entry} referrerTokenId={validReferrer} />
+        {owned && bought === undefined ? (
+          <YourCopyPanel entry={entry} tokenId={owned.tokenId} justBought={false} />
+        ) : referrerTokenId === 0n || referrer.data ? (
+          <BuyPanel entry={entry} referrerTokenId={validReferrer} onPurchased={setBought} />
         ) : null}
+        {bought !== undefined ? <YourCopyPanel entry={entry} tokenId={bought} justBought /> : null}
         <p className="muted">
           Already have a copy? <Link href="/open">Open it</Link> to read it or to buy through it.
         </p>

@@ -2,7 +2,6 @@
 
 import type { OwnedLicense } from "@superdist/contracts";
 import { copyFileName } from "@superdist/package";
-import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { Cover } from "../components/ContentCard.tsx";
@@ -10,13 +9,14 @@ import { CopyField } from "../components/CopyField.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
 import { P2PShare } from "../components/P2PShare.tsx";
+import { ProgressBar } from "../components/ProgressBar.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
 import { VerifierStatus } from "../components/VerifierStatus.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
-import { type CatalogEntry, useCatalog, useMarket } from "../hooks/useMarket.ts";
-import { useRekey } from "../hooks/useRekey.ts";
+import { type CatalogEntry, useCatalog } from "../hooks/useMarket.ts";
 import { useStoredCopies } from "../hooks/useStoredCopies.ts";
-import { type StoredCopy, saveBlob, storeCopy } from "../lib/copies.ts";
+import { useUnlock } from "../hooks/useUnlock.ts";
+import { type StoredCopy, saveBlob } from "../lib/copies.ts";
 import { describeError } from "../lib/txErrors.ts";
 
 function ShareLink({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }) {
@@ -42,10 +42,7 @@ function LicenseItem({
   entry: CatalogEntry | undefined;
   copies: StoredCopy[];
 }) {
-  const { market, chainId } = useMarket();
-  const queryClient = useQueryClient();
-  const rekey = useRekey();
-  const [error, setError] = useState<string>();
+  const unlocker = useUnlock();
   const contentId = license.contentId.toString();
   const tokenId = license.tokenId.toString();
   const ofContent = copies.filter((copy) => copy.contentId === contentId);
@@ -53,27 +50,7 @@ function LicenseItem({
   const source = ofContent[0];
   const title = entry?.content.title || `Content #${contentId}`;
   const fileName = copyFileName(entry?.metadata.fileName ?? source?.fileName ?? title, license.tokenId);
-
-  async function rekeyHere() {
-    if (!source || !market) return;
-    setError(undefined);
-    try {
-      const rekeyed = await rekey.rekey(source.blob, license.tokenId);
-      if (!rekeyed) return;
-      await storeCopy({
-        chainId,
-        market,
-        contentId,
-        holderTokenId: tokenId,
-        fileName,
-        blob: rekeyed,
-        keyedHere: true,
-      });
-      await queryClient.invalidateQueries({ queryKey: ["copies"] });
-    } catch (caught) {
-      setError(describeError(caught).message);
-    }
-  }
+  const unlock = () => unlocker.unlock(license.contentId, license.tokenId, entry, ofContent);
 
   return (
     <article className="card license" data-testid="license" data-token-id={tokenId}>
@@ -92,12 +69,12 @@ function LicenseItem({
           </p>
         ) : source ? (
           <p className="meta" data-testid="copy-status">
-            This browser has a copy of license #{source.holderTokenId}; re-key it to yours.
+            Paid — unlock. This browser has a copy of license #{source.holderTokenId}; re-key it to yours.
           </p>
         ) : (
           <p className="meta" data-testid="copy-status">
-            No copy in this browser. Get any copy (a friend's, the publisher's) and{" "}
-            <Link href="/open">open it</Link>.
+            Paid — unlock. No copy in this browser. Unlocking fetches one where the publisher seeds it; or{" "}
+            <Link href="/open">open</Link> any copy you are given.
           </p>
         )}
         <div className="actions">
@@ -110,17 +87,24 @@ function LicenseItem({
               Download my copy
             </button>
           ) : null}
-          {source && !mine ? (
-            <button type="button" className="button primary small" disabled={rekey.busy} onClick={rekeyHere}>
-              Re-key for this browser
+          {!mine ? (
+            <button type="button" className="button primary small" disabled={unlocker.busy} onClick={unlock}>
+              {source ? "Re-key for this browser" : "Unlock"}
             </button>
           ) : null}
         </div>
-        <TxStatus state={rekey.signature} label="Re-key signature" />
-        <VerifierStatus state={rekey.verifier} />
-        {error ? (
+        {unlocker.fetching ? (
+          <ProgressBar
+            label="Fetching a copy"
+            done={unlocker.fetching.done}
+            total={unlocker.fetching.total}
+          />
+        ) : null}
+        <TxStatus state={unlocker.rekey.signature} label="Re-key signature" />
+        <VerifierStatus state={unlocker.rekey.verifier} />
+        {unlocker.error ? (
           <p className="notice danger" role="alert">
-            {error}
+            {unlocker.error}
           </p>
         ) : null}
         <ShareLink contentId={license.contentId} tokenId={license.tokenId} />

@@ -44,7 +44,11 @@ function Opener() {
   const licenses = useMyLicenses();
 
   const contentId = copy?.header.lineage.contentId;
-  const ownLicense = licenses.data?.find((license) => license.contentId === contentId);
+  // The copy's own license first: then it is this account's copy from another device.
+  const ownLicense =
+    licenses.data?.find(
+      (license) => license.contentId === contentId && license.tokenId === copy?.header.lineage.holderTokenId,
+    ) ?? licenses.data?.find((license) => license.contentId === contentId);
   const title = entry.data?.content.title || `Content #${contentId}`;
   const mediaType = entry.data?.metadata.mediaType || "application/octet-stream";
 
@@ -87,7 +91,13 @@ function Opener() {
       {copy ? (
         <div className="two-columns open-result">
           <div>
-            {phase.step === "locked" ? <CheckFailedPanel header={copy.header} holder={holder.data} /> : null}
+            {phase.step === "locked" ? (
+              <CheckFailedPanel
+                header={copy.header}
+                holder={holder.data}
+                ownedTokenId={connection.address ? ownLicense?.tokenId : undefined}
+              />
+            ) : null}
             {phase.step === "decrypting" ? (
               <ProgressBar label="Decrypting" done={phase.done} total={phase.total} />
             ) : null}
@@ -125,7 +135,11 @@ function Opener() {
                 />
               ) : ownLicense && connection.address ? (
                 <RekeyPrompt
-                  heading={`You already own license #${ownLicense.tokenId}`}
+                  heading={
+                    ownLicense.tokenId === copy.header.lineage.holderTokenId
+                      ? `Your license #${ownLicense.tokenId}`
+                      : `You already own license #${ownLicense.tokenId}`
+                  }
                   busy={rekey.busy}
                   onRekey={() => void opener.rekeyAndOpen(ownLicense.tokenId)}
                 />
