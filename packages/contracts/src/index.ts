@@ -1,3 +1,4 @@
+import { SuperdistError } from "@superdist/errors";
 import type { Address } from "viem";
 import generated from "./deployments.generated.json" with { type: "json" };
 
@@ -19,11 +20,13 @@ export const deployments = generated as Readonly<Record<string, Deployment>>;
 
 export { ETH, LOCAL_CHAIN_ID } from "./constants.ts";
 
-export class DeploymentNotFoundError extends Error {
-  readonly code = "DEPLOYMENT_NOT_FOUND";
+export class DeploymentNotFoundError extends SuperdistError<"DEPLOYMENT_NOT_FOUND"> {
+  override name = "DeploymentNotFoundError";
   constructor(chainId: number) {
-    super(`No superdist deployment is known for chain ${chainId}; pass the market address explicitly.`);
-    this.name = "DeploymentNotFoundError";
+    super(
+      "DEPLOYMENT_NOT_FOUND",
+      `No superdist deployment is known for chain ${chainId}; pass the market address explicitly.`,
+    );
   }
 }
 
