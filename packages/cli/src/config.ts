@@ -27,6 +27,7 @@ export const LOCAL_URLS = {
   rpc: "http://127.0.0.1:8545",
   verifier: "http://127.0.0.1:8787",
   dapp: "http://127.0.0.1:3000",
+  tracker: "ws://127.0.0.1:8000",
 } as const;
 
 export type GlobalOptions = {
@@ -67,6 +68,19 @@ export function defaultIdentityFile(env: CliIO["env"]): string {
 /** The identity file of `--identity`, SUPERDIST_IDENTITY_FILE or the default, as an absolute path. */
 export function identityFile(options: Pick<GlobalOptions, "identity">, io: CliIO): string {
   return resolvePath(io, options.identity ?? io.env.SUPERDIST_IDENTITY_FILE ?? defaultIdentityFile(io.env));
+}
+
+/** The dApp's URL, for purchase and share links; commands without a chain need it too. */
+export function dappUrlOf(options: Pick<GlobalOptions, "dapp">, env: CliIO["env"]): string {
+  return (options.dapp ?? env.SUPERDIST_DAPP_URL ?? LOCAL_URLS.dapp).replace(/\/+$/, "");
+}
+
+/** `--tracker` (repeatable), else SUPERDIST_TRACKER_URL (comma separated), else the local stack's tracker. */
+export function trackerUrlsOf(options: { tracker?: string[] }, env: CliIO["env"]): string[] {
+  const given = options.tracker?.length
+    ? options.tracker
+    : (env.SUPERDIST_TRACKER_URL ?? LOCAL_URLS.tracker).split(",");
+  return given.map((url) => url.trim()).filter(Boolean);
 }
 
 /**
@@ -133,7 +147,7 @@ export async function loadContext(options: GlobalOptions, io: CliIO): Promise<Co
       .split(",")
       .map((u) => u.trim())
       .filter(Boolean),
-    dappUrl: (options.dapp ?? env.SUPERDIST_DAPP_URL ?? LOCAL_URLS.dapp).replace(/\/+$/, ""),
+    dappUrl: dappUrlOf(options, env),
     identityFile: identityFile(options, io),
     async wallet() {
       const loaded = await loadAccount();

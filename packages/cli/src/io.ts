@@ -14,6 +14,8 @@ export type CliIO = {
   env: Record<string, string | undefined>;
   /** Relative paths of flags and arguments are taken from here. */
   cwd: string;
+  /** Ends a command that runs until stopped (`share`), as Ctrl-C does; without it, SIGINT and SIGTERM do. */
+  signal?: AbortSignal;
 };
 
 export function processIO(overrides: Partial<CliIO> = {}): CliIO {

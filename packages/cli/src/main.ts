@@ -19,6 +19,9 @@ Commands:
   publish <file>               encrypt, publish on chain, write the publisher's package
       --price <amount> --currency <ETH|symbol|token address> --rewards <percent,percent,...> --title <text>
       [--description <text>] [--royalty <percent>] [--non-transferable] [-o <package>]
+      [--tracker <url>]... [--web-seed <url>]... [--url <url>]
+                               where copies will be fetched: the package's magnet (tracker, web seeds, the
+                               .torrent beside each) and URL go into the content's metadata
   inspect <package>            content, price, holder, lineage, and who earns what if you buy from this copy
   open <package> [-o <file>]   decrypt if this copy is keyed to you (-o - writes to stdout);
                                otherwise how to buy your own (exit 3)
@@ -27,6 +30,11 @@ Commands:
                                refused if you own a license of it already (re-key instead) unless --again
   rekey <package> [--token <id>] [-o <package>]
                                re-key your licensed copy for this device
+  share <package>... [--port <n>] [--tracker <url>]... [--host-url <url>]
+                               serve packages as web seeds (HTTP, 127.0.0.1) with their .torrent, announce them
+                               to the tracker, print each share link and magnet; serves until Ctrl-C
+  fetch <link|magnet|url> [-o <file>]
+                               download a shared copy, check every piece and that it is a package
   rewards                      claimable amounts, your licenses, their descendants and earnings
   claim [--currency <ETH|symbol|address>]... [--to <address>]
                                claim rewards (all currencies by default)
@@ -37,7 +45,8 @@ Options:
   --rpc <url>          chain RPC (SUPERDIST_RPC_URL, default the local stack)
   --market <address>   market contract (SUPERDIST_MARKET, default the generated deployment)
   --verifier <urls>    verifier URL(s), comma separated (SUPERDIST_VERIFIER_URL)
-  --dapp <url>         dApp URL for purchase links (SUPERDIST_DAPP_URL)
+  --dapp <url>         dApp URL for purchase and share links (SUPERDIST_DAPP_URL)
+  --tracker <url>      WebSocket tracker (SUPERDIST_TRACKER_URL, default the local stack's); repeatable
   --identity <file>    age identity file (SUPERDIST_IDENTITY_FILE, default ~/.config/superdist/identity.txt)
   --key-file <file>    file holding the wallet's private key (SUPERDIST_KEY_FILE, or the key itself in
                        SUPERDIST_PRIVATE_KEY; never a flag)
@@ -73,6 +82,11 @@ const OPTIONS = {
   "non-transferable": { type: "boolean" },
   token: { type: "string" },
   to: { type: "string" },
+  tracker: { type: "string", multiple: true },
+  "web-seed": { type: "string", multiple: true },
+  url: { type: "string" },
+  port: { type: "string" },
+  "host-url": { type: "string" },
 } as const;
 
 export type ParsedOptions = ReturnType<
@@ -91,6 +105,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   rekey: async () => (await import("./commands/rekey.ts")).rekey,
   rewards: async () => (await import("./commands/rewards.ts")).rewards,
   claim: async () => (await import("./commands/claim.ts")).claim,
+  share: async () => (await import("./commands/share.ts")).share,
+  fetch: async () => (await import("./commands/fetch.ts")).fetchCommand,
 };
 
 /** Runs one command and returns its exit code; every part of `io` left out is the process's own. */

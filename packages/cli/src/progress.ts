@@ -66,6 +66,12 @@ export function progressAmount(done: number, total: number | undefined): string 
   return `${inUnit(done, unit)}/${total === undefined ? "?" : inUnit(total, unit)} ${unit.name}`;
 }
 
+/** A size in the largest unit that shows it as at least 1: `12.3 KiB`. */
+export function byteSize(bytes: number): string {
+  const unit = unitFor(bytes);
+  return `${inUnit(bytes, unit)} ${unit.name}`;
+}
+
 export function progressRate(bytesPerSecond: number): string {
   const unit = unitFor(bytesPerSecond);
   return `${inUnit(bytesPerSecond, unit)} ${unit.name}/s`;

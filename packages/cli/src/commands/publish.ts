@@ -5,7 +5,7 @@ import { copyFileName } from "@superdist/package";
 import { getMarketTerms, type PublishTerms, termsProblems } from "@superdist/sdk";
 import { publishFile } from "@superdist/sdk/node";
 import { maxUint96, parseUnits } from "viem";
-import { type Context, loadContext } from "../config.ts";
+import { type Context, loadContext, trackerUrlsOf } from "../config.ts";
 import { resolveCurrency } from "../currency.ts";
 import { CliError, ExitCode } from "../errors.ts";
 import { readIdentityFile } from "../identity.ts";
@@ -54,6 +54,9 @@ export async function publish(positionals: string[], options: ParsedOptions, io:
     .map((p) => percentToBps(p, "--rewards"));
   const royaltyBps = options.royalty ? percentToBps(options.royalty, "--royalty") : 0;
   if ((options.currency?.length ?? 0) > 1) throw new CliError("USAGE", "publish takes one --currency.");
+  const webSeeds = (options["web-seed"] ?? []).map((url) => checkUrl(url, "--web-seed"));
+  const url = options.url === undefined ? undefined : checkUrl(options.url, "--url");
+  const trackers = trackerUrlsOf(options, io.env);
   const input = resolvePath(io, given);
   const inputStat = await stat(input).catch(() => undefined);
   if (!inputStat?.isFile()) throw new CliError("FILE_NOT_FOUND", `No such file: ${given}`);
@@ -93,13 +96,17 @@ export async function publish(positionals: string[], options: ParsedOptions, io:
     verifierUrls: ctx.verifierUrls,
     input,
     output,
+    sources: { trackers, webSeeds, ...(url ? { url } : {}) },
     publicClient: ctx.publicClient,
     onStage: (stage) => {
+      if (stage.operation !== "encrypt") return;
       if (stage.status === "progress") progress.update(stage.done, stage.total);
-      else if (stage.operation === "encrypt") progress.finish();
+      else progress.finish();
     },
   });
   const { contentId, transactionHash: hash } = published;
+  const magnet = published.sources?.magnet;
+  const seedPort = webSeeds.map((seed) => /^http:\/\/127\.0\.0\.1:(\d+)\//.exec(seed)?.[1]).find(Boolean);
 
   emit(
     ctx,
@@ -108,10 +115,27 @@ export async function publish(positionals: string[], options: ParsedOptions, io:
       `Rewards: ${rewardBps.map((b, i) => `L${i + 1} ${b / 100}%`).join(", ") || "none"}`,
       `Your package: ${output}`,
       `Share it; buyers go to ${ctx.dappUrl}/content/${contentId}`,
+      `Serve it, so that buyers without a copy can fetch one: superdist share ${output}${seedPort ? ` --port ${seedPort}` : ""}`,
     ].join("\n"),
-    { contentId, transactionHash: hash, output, price, currency, rewardBps },
+    {
+      contentId,
+      transactionHash: hash,
+      output,
+      price,
+      currency,
+      rewardBps,
+      magnet,
+      infoHash: published.sources?.torrent.infoHash,
+    },
   );
   return ExitCode.ok;
+}
+
+/** A web seed or download URL: browsers fetch it, so only http(s). */
+function checkUrl(value: string, flag: string): string {
+  if (!/^https?:\/\/[^\s]+$/i.test(value.trim()))
+    throw new CliError("USAGE", `${flag} takes an http(s) URL, not "${value}".`);
+  return value.trim();
 }
 
 /** `1`, `0.05`, `.5`: a non-negative decimal, before its currency's decimals are known. */
