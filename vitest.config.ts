@@ -51,6 +51,7 @@ export default defineConfig({
             "test/cli/**/*.test.ts",
             "test/integrators/**/*.test.ts",
             "test/sdk/**/*.test.ts",
+            "test/indexer/**/*.test.ts",
             "test/delivery/**/*.test.ts",
           ],
           exclude: ["test/verifier/unit.test.ts"],

@@ -1,0 +1,179 @@
+/**
+ * The indexer against a real Hardhat node, once per database. Each run: a scripted history (indexed by a backfill,
+ * or live as it happens), every row compared with the chain, a purchase made while it runs, and two chain restarts
+ * on the same URL (one under the running indexer, one between runs on the same data), after which the index must
+ * hold the new chain only.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RunningIndexer, startIndexer } from "@superdist/indexer";
+import {
+  getAccountLicenses,
+  getDescendants,
+  getIndexStatus,
+  type IndexerClient,
+  waitForIndexedBlock,
+} from "@superdist/indexer/client";
+import type { PrivateKeyAccount } from "viem";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
+import { freePort } from "../../scripts/stack/ports.ts";
+import { expectIndexEqualsChain, type Market, marketOn, scriptHistory } from "./history.ts";
+
+const MINUTE = 60_000;
+
+export type Database = { databaseUrl?: string; stop(): Promise<void> };
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not happen in ${timeoutMs / 1000} s`, { cause: lastError });
+}
+
+/** Waits until the index has caught up with `market`'s chain, and checks it is an index of that chain. */
+async function caughtUp(indexer: IndexerClient, market: Market): Promise<void> {
+  const head = await market.publicClient.getBlockNumber({ cacheTime: 0 });
+  await waitForIndexedBlock(indexer, { blockNumber: head, timeoutMs: 2 * MINUTE });
+  const status = await getIndexStatus(indexer, { client: market.publicClient, market: market.chain.market });
+  expect(status.state).toBe("caught-up");
+}
+
+/** A second, small history: one content and one sale, so that nothing of the first chain can pass for it. */
+async function otherHistory(market: Market): Promise<void> {
+  const [, , , , , , , , buyer, publisher] = market.accounts as PrivateKeyAccount[];
+  const content = await market.publish(publisher as PrivateKeyAccount, {
+    price: 7n,
+    currency: "0x0000000000000000000000000000000000000000",
+    rewardBps: [100],
+    title: "Another chain",
+  });
+  await market.buy(buyer as PrivateKeyAccount, content);
+}
+
+export function indexerSuite(options: { database: () => Promise<Database>; indexLive: boolean }): void {
+  let database: Database;
+  let chain: LocalChain;
+  let market: Market;
+  let indexer: RunningIndexer;
+  let dataDir: string;
+  let indexerPort: number;
+  const start = () =>
+    startIndexer({
+      rpcUrl: chain.rpcUrl,
+      chainId: chain.chainId,
+      market: chain.market,
+      deployBlock: chain.deployBlock,
+      dataDir,
+      databaseUrl: database.databaseUrl,
+      port: indexerPort,
+    });
+
+  beforeAll(async () => {
+    database = await options.database();
+    dataDir = await mkdtemp(join(tmpdir(), "superdist-indexer-"));
+    indexerPort = await freePort();
+    chain = await startLocalChain();
+    market = marketOn(chain);
+    if (options.indexLive) {
+      indexer = await start();
+      await scriptHistory(market);
+    } else {
+      await scriptHistory(market);
+      indexer = await start();
+    }
+  }, 5 * MINUTE);
+
+  afterAll(async () => {
+    await indexer?.stop();
+    await chain?.stop();
+    await database?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 2 * MINUTE);
+
+  test(
+    "every row equals what the chain says",
+    async () => {
+      await caughtUp(indexer.client, market);
+      const compared = await expectIndexEqualsChain(indexer.client, market);
+      // Pins the size of the history, so that a change leaving little to compare shows here.
+      expect(compared).toEqual({ licenses: 17, credits: 23, claims: 3 });
+    },
+    5 * MINUTE,
+  );
+
+  test(
+    "a purchase made while it runs appears",
+    async () => {
+      await caughtUp(indexer.client, market);
+      const buyer = market.accounts[8] as PrivateKeyAccount;
+      const tokenId = await market.buy(buyer, 1n, 1n);
+      // Asserting that it appears, not how fast: the benchmark measures the lag.
+      await until("the new license in the index", async () => {
+        const licenses = await getAccountLicenses(indexer.client, { account: buyer.address });
+        return licenses.some((l) => l.tokenId === tokenId) ? true : undefined;
+      });
+      const descendants = await getDescendants(indexer.client, { tokenId: 1n });
+      expect(descendants.map((d) => d.tokenId)).toContain(tokenId);
+      await caughtUp(indexer.client, market);
+      await expectIndexEqualsChain(indexer.client, market);
+    },
+    5 * MINUTE,
+  );
+
+  test(
+    "a restarted chain is detected and the index rebuilt from it alone",
+    async () => {
+      const port = Number(new URL(chain.rpcUrl).port);
+      const oldHash = (await market.publicClient.getBlock({ blockNumber: BigInt(chain.deployBlock) })).hash;
+
+      // Under the running indexer: the same URL, chain id, market address and block numbers, another chain.
+      await chain.stop();
+      chain = await startLocalChain({ port });
+      market = marketOn(chain);
+      const newHash = (await market.publicClient.getBlock({ blockNumber: BigInt(chain.deployBlock) })).hash;
+      expect(newHash).not.toBe(oldHash);
+      await otherHistory(market);
+      const seen = new Set<string>();
+      await until(
+        "the index of the new chain",
+        async () => {
+          const status = await getIndexStatus(indexer.client, { client: market.publicClient });
+          seen.add(status.state);
+          // Whatever the index says of itself while it rebuilds, it never passes the old chain for the new one.
+          if (status.state === "behind" || status.state === "caught-up") {
+            if (status.indexed) expect(status.indexed.deployBlockHash).toBe(newHash);
+          }
+          if (status.state !== "caught-up") return undefined;
+          const head = await market.publicClient.getBlockNumber({ cacheTime: 0 });
+          return status.indexedBlock >= head ? true : undefined;
+        },
+        3 * MINUTE,
+      );
+      expect(indexer.rebuilds).toBe(1);
+      await expectIndexEqualsChain(indexer.client, market);
+
+      // Between runs: the indexer starts again on the same data, after the chain restarted once more.
+      await indexer.stop();
+      await chain.stop();
+      chain = await startLocalChain({ port });
+      market = marketOn(chain);
+      await otherHistory(market);
+      await otherHistory(market);
+      indexer = await start();
+      expect(indexer.rebuilds).toBe(1);
+      await caughtUp(indexer.client, market);
+      await expectIndexEqualsChain(indexer.client, market);
+    },
+    8 * MINUTE,
+  );
+}
