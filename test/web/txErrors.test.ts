@@ -1,19 +1,25 @@
 import assert from "node:assert/strict";
 import { demoTokenAbi, superdistMarketAbi } from "@superdist/contracts";
 import { PackageError } from "@superdist/package";
+import { AlreadyOwnedError } from "@superdist/sdk";
 import { VerifierError } from "@superdist/verifier/client";
 import {
   type Abi,
   BaseError,
+  ChainMismatchError,
   ContractFunctionExecutionError,
   ContractFunctionRevertedError,
   encodeErrorResult,
+  HttpRequestError,
   InsufficientFundsError,
   parseEther,
+  TimeoutError,
   UserRejectedRequestError,
   zeroAddress,
 } from "viem";
+import { hardhat } from "viem/chains";
 import { describe, test } from "vitest";
+import { PackageWorkerError } from "../../web/src/lib/packageWorker.ts";
 import { describeError, packageWords, revertWords, verifierWords } from "../../web/src/lib/txErrors.ts";
 
 function reverted(abi: Abi, errorName: string, args: readonly unknown[]) {
@@ -69,5 +75,97 @@ describe("revert words", () => {
     }
     const damaged = describeError(new PackageError("PAYLOAD_CORRUPT", "raw"));
     assert.deepEqual(damaged, { code: "package:PAYLOAD_CORRUPT", message: packageWords.PAYLOAD_CORRUPT });
+  });
+
+  test("every revert the market or its tokens can raise is told in words, with its arguments filled in", () => {
+    const sample = (type: string): unknown => {
+      if (type === "address") return "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+      if (type === "bool") return true;
+      if (type === "string") return "text";
+      if (type.startsWith("bytes")) return `0x${"ab".repeat(Number(type.slice(5)) || 4)}`;
+      if (type.endsWith("[]")) return [];
+      return 7n;
+    };
+    const errors = [...superdistMarketAbi, ...demoTokenAbi].filter(
+      (item): item is Extract<typeof item, { type: "error" }> => item.type === "error",
+    );
+    for (const item of errors) {
+      const args = item.inputs.map((input) => sample(input.type));
+      const described = describeError(reverted([item] as Abi, item.name, args), {
+        formatAmount: (amount) => `${amount} units`,
+      });
+      assert.equal(described.code, `revert:${item.name}`, item.name);
+      assert.doesNotMatch(described.message, /undefined|\[object|The contract refused/, item.name);
+    }
+  });
+
+  test("a revert with only raw data is decoded from the known errors; unknown data and panics are said plainly", () => {
+    const raw = encodeErrorResult({
+      abi: superdistMarketAbi,
+      errorName: "ContentPaused",
+      args: [3n],
+    } as never);
+    const fromRaw = new ContractFunctionRevertedError({ abi: [], data: raw, functionName: "purchase" });
+    assert.equal(describeError(new BaseError("wrapped", { cause: fromRaw })).code, "revert:ContentPaused");
+    const unknown = new ContractFunctionRevertedError({
+      abi: [],
+      data: "0xdeadbeef",
+      functionName: "purchase",
+    });
+    assert.deepEqual(describeError(new BaseError("wrapped", { cause: unknown })), {
+      code: "revert",
+      message: "The contract refused the transaction without saying why.",
+    });
+    const reason = new ContractFunctionRevertedError({
+      abi: [],
+      message: "sold out",
+      functionName: "purchase",
+    });
+    assert.deepEqual(describeError(new BaseError("wrapped", { cause: reason })), {
+      code: "revert",
+      message: "The contract refused: sold out.",
+    });
+  });
+
+  test("a wallet on another network, an unreachable node and anything else are told apart", () => {
+    const elsewhere = new BaseError("wrapped", {
+      cause: new ChainMismatchError({ chain: hardhat, currentChainId: 1 }),
+    });
+    assert.equal(describeError(elsewhere).code, "wrong-network");
+    const offline = new BaseError("wrapped", {
+      cause: new HttpRequestError({ url: "http://127.0.0.1:1", details: "connection refused" }),
+    });
+    assert.equal(describeError(offline).code, "network");
+    const slow = new BaseError("wrapped", {
+      cause: new TimeoutError({ body: {}, url: "http://127.0.0.1:1" }),
+    });
+    assert.equal(describeError(slow).code, "network");
+    assert.equal(
+      describeError(new BaseError("insufficient funds for gas * price + value")).code,
+      "insufficient-funds",
+    );
+    assert.deepEqual(describeError(new BaseError("Something odd.")), {
+      code: "unknown",
+      message: "Something odd.",
+    });
+    assert.deepEqual(describeError(new Error("plain")), { code: "unknown", message: "plain" });
+    assert.deepEqual(describeError("thrown text"), { code: "unknown", message: "thrown text" });
+  });
+
+  test("every package code has words, also from the worker; the SDK's own refusals keep their message", () => {
+    for (const code of Object.keys(packageWords)) {
+      if (code === "WORKER_ERROR") continue;
+      assert.deepEqual(describeError(new PackageError(code as never, "raw")), {
+        code: `package:${code}`,
+        message: packageWords[code],
+      });
+    }
+    assert.deepEqual(describeError(new PackageWorkerError("WORKER_ERROR", "raw")), {
+      code: "package:WORKER_ERROR",
+      message: packageWords.WORKER_ERROR,
+    });
+    const owned = new AlreadyOwnedError(4n, 2n);
+    assert.deepEqual(describeError(owned), { code: "ALREADY_OWNED", message: owned.shortMessage });
+    assert.match(owned.shortMessage, /license #4 of content #2/);
   });
 });
