@@ -14,8 +14,19 @@ export function toNumber(value: unknown): number {
   return number;
 }
 
+// Checksumming is a keccak per address, and a page of ten thousand licenses names the same few owners again
+// and again; the cache is dropped whole when full, which keeps it bounded without bookkeeping.
+const checksummed = new Map<string, Address>();
+
 export function toAddress(value: unknown): Address {
-  return getAddress(String(value));
+  const lower = String(value);
+  let address = checksummed.get(lower);
+  if (address === undefined) {
+    address = getAddress(lower);
+    if (checksummed.size >= 50_000) checksummed.clear();
+    checksummed.set(lower, address);
+  }
+  return address;
 }
 
 export function toHash(value: unknown): Hash {

@@ -52,7 +52,9 @@ export function indexerSettingsFromEnv(env: NodeJS.ProcessEnv): IndexerSettings 
     market: market as Address | undefined,
     deployBlock: integer(env, "SUPERDIST_DEPLOY_BLOCK"),
     databaseUrl: env.DATABASE_URL || undefined,
-    pgliteDir: env.SUPERDIST_INDEXER_DATA_DIR || ".ponder/pglite",
+    pgliteDir:
+      env.SUPERDIST_INDEXER_PGLITE_DIR ||
+      (env.SUPERDIST_INDEXER_DATA_DIR ? `${env.SUPERDIST_INDEXER_DATA_DIR}/pglite` : ".ponder/pglite"),
     pollingIntervalMs: integer(env, "SUPERDIST_INDEXER_POLLING_MS") ?? 1000,
   };
 }

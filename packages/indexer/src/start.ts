@@ -51,6 +51,8 @@ export type StartIndexerParameters = {
 export type RunningIndexer = {
   url: string;
   client: IndexerClient;
+  /** The Ponder process's id, while one runs (it changes when the index is rebuilt). */
+  readonly pid: number | undefined;
   /** How many times the index was dropped and rebuilt since `startIndexer`, e.g. for a restarted chain. */
   readonly rebuilds: number;
   /** The last lines Ponder printed. */
@@ -169,6 +171,8 @@ export async function startIndexer(parameters: StartIndexerParameters): Promise<
   const port = parameters.port ?? 42069;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const recordPath = join(parameters.dataDir, RECORD_FILE);
+  // A list of replicas is Ponder's to balance; any one of them tells which chain is behind the URL.
+  const probeUrl = parameters.rpcUrl.split(",")[0]?.trim() ?? parameters.rpcUrl;
   const log: WriteStream | undefined = parameters.logFile
     ? createWriteStream(parameters.logFile, { flags: "a" })
     : undefined;
@@ -196,7 +200,7 @@ export async function startIndexer(parameters: StartIndexerParameters): Promise<
 
   /** Waits for the chain, then drops the index unless it was built from this very chain by this very app. */
   const prepare = async (deadline: number): Promise<void> => {
-    let hash = await chainFingerprint(parameters.rpcUrl, parameters.deployBlock);
+    let hash = await chainFingerprint(probeUrl, parameters.deployBlock);
     while (!hash) {
       if (Date.now() > deadline || stopping) {
         throw new IndexerError(
@@ -208,7 +212,7 @@ export async function startIndexer(parameters: StartIndexerParameters): Promise<
         );
       }
       await sleep(250);
-      hash = await chainFingerprint(parameters.rpcUrl, parameters.deployBlock);
+      hash = await chainFingerprint(probeUrl, parameters.deployBlock);
     }
     const wanted: IndexRecord = {
       chainId: parameters.chainId,
@@ -251,7 +255,7 @@ export async function startIndexer(parameters: StartIndexerParameters): Promise<
       SUPERDIST_CHAIN_ID: String(parameters.chainId),
       SUPERDIST_MARKET: parameters.market,
       SUPERDIST_DEPLOY_BLOCK: String(parameters.deployBlock),
-      SUPERDIST_INDEXER_DATA_DIR: join(parameters.dataDir, "pglite"),
+      SUPERDIST_INDEXER_PGLITE_DIR: join(parameters.dataDir, "pglite"),
       SUPERDIST_INDEXER_POLLING_MS: String(parameters.pollingIntervalMs ?? 250),
       SUPERDIST_INDEXER_RPC_LANES: String(parameters.rpcLanes ?? 8),
       DATABASE_SCHEMA: schema,
@@ -345,11 +349,11 @@ export async function startIndexer(parameters: StartIndexerParameters): Promise<
 
   const watch = setInterval(() => {
     if (stopping || !current) return;
-    void chainFingerprint(parameters.rpcUrl, parameters.deployBlock).then((hash) => {
+    void chainFingerprint(probeUrl, parameters.deployBlock).then((hash) => {
       // No answer is not a new chain; when the node comes back, its deploy block tells.
       if (!hash || !current || hash === current.deployBlockHash || stopping) return;
       return serially(async () => {
-        const again = await chainFingerprint(parameters.rpcUrl, parameters.deployBlock);
+        const again = await chainFingerprint(probeUrl, parameters.deployBlock);
         if (stopping || !current || !again || again === current.deployBlockHash) return;
         await restart(`block ${parameters.deployBlock} is now ${again}, not ${current.deployBlockHash}`);
       });
@@ -383,6 +387,9 @@ export async function startIndexer(parameters: StartIndexerParameters): Promise<
     client: createIndexerClient({ url }),
     get rebuilds() {
       return rebuilds;
+    },
+    get pid() {
+      return child?.pid;
     },
     tail: () => tail.join("\n"),
     async stop() {
