@@ -7,7 +7,8 @@ import { once } from "node:events";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { Hash } from "viem";
 import { buildWeb } from "../../scripts/build-web.ts";
 import { ROOT } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
@@ -107,4 +108,32 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // A full-page shot of a scrolled page draws the sticky header where the viewport was.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+export async function connect(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  await page.getByRole("button", { name: "Test Wallet" }).click();
+  await page.getByTestId("account-address").waitFor();
+}
+
+export async function download(page: Page, button: Locator, dir: string): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent("download"), button.click()]);
+  const path = join(dir, file.suggestedFilename());
+  await file.saveAs(path);
+  return path;
+}
+
+/** The hash a status line shows, once it reached `stage`. */
+export async function txHash(page: Page, label: string, stage = "confirmed"): Promise<Hash> {
+  const status = page.getByTestId("tx-status").filter({ hasText: `${label}:` });
+  await page.waitForFunction(
+    ([text, wanted]) =>
+      [...document.querySelectorAll("[data-testid=tx-status]")].some(
+        (element) =>
+          element.textContent?.startsWith(`${text}:`) && element.getAttribute("data-stage") === wanted,
+      ),
+    [label, stage],
+    { timeout: 60_000 },
+  );
+  return (await status.locator(".hash").textContent()) as Hash;
 }

@@ -22,7 +22,6 @@ import {
 import { type StartedVerifier, startVerifier } from "@superdist/verifier";
 import Server from "bittorrent-tracker/server";
 import { pino } from "pino";
-import type { Locator, Page } from "playwright-core";
 import {
   type Address,
   createPublicClient,
@@ -41,7 +40,16 @@ import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
-import { openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
+import {
+  connect,
+  download,
+  openUser,
+  screenshot,
+  startWeb,
+  txHash,
+  type User,
+  type WebServer,
+} from "./harness.ts";
 
 const BPS = 10_000n;
 
@@ -75,34 +83,6 @@ function gradientPng(width: number, height: number): Buffer {
     chunk("IDAT", deflateSync(rows)),
     chunk("IEND", Buffer.alloc(0)),
   ]);
-}
-
-async function connect(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "Connect wallet" }).click();
-  await page.getByRole("button", { name: "Test Wallet" }).click();
-  await page.getByTestId("account-address").waitFor();
-}
-
-async function download(page: Page, button: Locator, dir: string): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent("download"), button.click()]);
-  const path = join(dir, file.suggestedFilename());
-  await file.saveAs(path);
-  return path;
-}
-
-/** The hash a status line shows, once it reached `stage`. */
-async function txHash(page: Page, label: string, stage = "confirmed"): Promise<Hash> {
-  const status = page.getByTestId("tx-status").filter({ hasText: `${label}:` });
-  await page.waitForFunction(
-    ([text, wanted]) =>
-      [...document.querySelectorAll("[data-testid=tx-status]")].some(
-        (element) =>
-          element.textContent?.startsWith(`${text}:`) && element.getAttribute("data-stage") === wanted,
-      ),
-    [label, stage],
-    { timeout: 60_000 },
-  );
-  return (await status.locator(".hash").textContent()) as Hash;
 }
 
 async function gasCost(client: PublicClient, hash: Hash): Promise<bigint> {

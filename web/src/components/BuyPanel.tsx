@@ -123,7 +123,7 @@ export function BuyPanel({
           </div>
         </>
       )}
-      <TxStatus state={flow.states.wallet ?? IDLE} label="Wallet" />
+      <TxStatus state={flow.states.wallet ?? IDLE} />
       <TxStatus state={flow.states.permit ?? IDLE} label="Permission" />
       <TxStatus state={flow.states.approval ?? IDLE} label="Approval" />
       <TxStatus state={flow.states.purchase ?? IDLE} label="Purchase" />

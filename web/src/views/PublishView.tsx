@@ -217,7 +217,7 @@ function PublishForm() {
           )}
         </div>
         {encrypt ? <ProgressBar label="Encrypting" done={encrypt.done} total={encrypt.total} /> : null}
-        <TxStatus state={publisher.states.wallet ?? IDLE} label="Wallet" />
+        <TxStatus state={publisher.states.wallet ?? IDLE} />
         <TxStatus state={publisher.states.publish ?? IDLE} label="Publish" />
         {publisher.problem ? (
           <p className="notice danger" role="alert">
