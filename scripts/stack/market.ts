@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { superdistMarketAbi } from "@superdist/contracts";
 import { generateX25519Identity, identityToRecipient, keyCommitment, writeHeader } from "@superdist/package";
+import { publishedContentId, purchasedTokenId } from "@superdist/sdk";
 import { encodeBase64, rekeyDeadline, rekeyTypedData } from "@superdist/verifier";
 import {
   type Address,
@@ -14,7 +15,6 @@ import {
   http,
   type PrivateKeyAccount,
   type PublicClient,
-  parseEventLogs,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
@@ -100,13 +100,7 @@ export async function startMarketFixture(): Promise<MarketFixture> {
           },
         ],
       });
-      const [event] = parseEventLogs({
-        abi: superdistMarketAbi,
-        eventName: "ContentPublished",
-        logs: receipt.logs,
-      });
-      if (!event) throw new Error("no ContentPublished event");
-      const contentId = event.args.contentId;
+      const contentId = publishedContentId(receipt);
       const header = await writeHeader({
         fileKey,
         holderRecipients: [publisherKey.recipient],
@@ -121,13 +115,7 @@ export async function startMarketFixture(): Promise<MarketFixture> {
         args: [contentId, referrerTokenId, buyer.address, PRICE],
         value: PRICE,
       });
-      const [event] = parseEventLogs({
-        abi: superdistMarketAbi,
-        eventName: "LicensePurchased",
-        logs: receipt.logs,
-      });
-      if (!event) throw new Error("no LicensePurchased event");
-      return event.args.tokenId;
+      return purchasedTokenId(receipt);
     },
     async transfer(tokenId, from, to) {
       await send(from, { functionName: "transferFrom", args: [from.address, to, tokenId] });
