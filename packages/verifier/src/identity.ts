@@ -1,4 +1,5 @@
-import { chmod, mkdir, open, readFile, stat } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { chmod, link, mkdir, open, readFile, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { bech32 } from "@scure/base";
 import { generateX25519Identity, identityToRecipient } from "@superdist/package";
@@ -81,17 +82,24 @@ async function generateIdentityFile(file: string): Promise<VerifierIdentity> {
   const identity = await generateX25519Identity();
   const recipient = await identityToRecipient(identity);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  // "wx" so that two processes starting at once cannot overwrite each other's fresh key.
-  const handle = await open(file, "wx", 0o600);
+  // Written in full under a name of its own, then linked into place: a process starting at the same moment sees
+  // no file or a complete one (never an empty one), and link fails with EEXIST instead of replacing a key.
+  const partial = `${file}.${randomUUID()}.partial`;
+  const handle = await open(partial, "wx", 0o600);
   try {
-    await handle.writeFile(
-      `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${identity}\n`,
-      "utf8",
-    );
+    try {
+      await handle.writeFile(
+        `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${identity}\n`,
+        "utf8",
+      );
+    } finally {
+      await handle.close();
+    }
+    await chmod(partial, 0o600);
+    await link(partial, file);
   } finally {
-    await handle.close();
+    await rm(partial, { force: true });
   }
-  await chmod(file, 0o600);
   return { identities: [identity], recipient };
 }
 
