@@ -25,4 +25,4 @@ export {
 } from "./identity.ts";
 export { type RateLimitDecision, RateLimiter, type RateLimitRule } from "./rateLimit.ts";
 export { type RekeyContext, type RekeyRequest, type RekeyResult, rekey } from "./rekey.ts";
-export { type StartedVerifier, startVerifier } from "./server.ts";
+export { runVerifier, type StartedVerifier, startVerifier, type VerifierProcess } from "./server.ts";

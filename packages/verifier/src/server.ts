@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createVerifierApp, type VerifierApp } from "./app.ts";
 import { type VerifierConfig, VerifierConfigError } from "./config.ts";
+import { configFromEnv } from "./env.ts";
 
 export type StartedVerifier = VerifierApp & {
   /** Base URL, e.g. http://127.0.0.1:8787 */
@@ -65,4 +66,52 @@ export async function startVerifier(config: VerifierConfig): Promise<StartedVeri
       });
     },
   };
+}
+
+/** What `runVerifier` uses of its process; `process` itself is one. */
+export type VerifierProcess = {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  on(signal: "SIGINT" | "SIGTERM", listener: () => void): unknown;
+  exit(code: number): void;
+};
+
+/**
+ * The `npm run verifier` service: configuration from `env` (see `configFromEnv`), a `ready` JSON line on stdout
+ * once it listens, and a clean stop on SIGINT or SIGTERM. Exits 1 with the error (and its code) on stderr when
+ * it cannot start; otherwise resolves to the started verifier.
+ */
+export async function runVerifier(
+  env: NodeJS.ProcessEnv,
+  io: VerifierProcess,
+): Promise<StartedVerifier | undefined> {
+  let verifier: StartedVerifier;
+  try {
+    const config = await configFromEnv(env);
+    if (config.generatedIdentityFile) {
+      io.stderr.write(
+        `Created a verifier identity in ${config.generatedIdentityFile} (mode 600).\nVerifier recipient: ${config.recipient}\n`,
+      );
+    }
+    verifier = await startVerifier(config);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    io.stderr.write(`superdist verifier: ${(error as Error).message}${code ? ` (${code})` : ""}\n`);
+    io.exit(1);
+    return undefined;
+  }
+  io.stdout.write(`${JSON.stringify({ msg: "ready", url: verifier.url, recipient: verifier.recipient })}\n`);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    verifier.logger.info({ signal }, "shutting down");
+    verifier.close().then(
+      () => io.exit(0),
+      () => io.exit(1),
+    );
+  };
+  io.on("SIGINT", () => shutdown("SIGINT"));
+  io.on("SIGTERM", () => shutdown("SIGTERM"));
+  return verifier;
 }
