@@ -110,16 +110,26 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     await next();
   });
 
+  const limitBody = bodyLimit({
+    maxSize: resolved.limits.maxBodyBytes,
+    onError: (c) =>
+      errorResponse(
+        c,
+        new VerifierError("BODY_TOO_LARGE", `The body exceeds ${resolved.limits.maxBodyBytes} bytes.`),
+      ),
+  });
+
   app.post(
     "/v1/rekey",
-    bodyLimit({
-      maxSize: resolved.limits.maxBodyBytes,
-      onError: (c) =>
-        errorResponse(
-          c,
-          new VerifierError("BODY_TOO_LARGE", `The body exceeds ${resolved.limits.maxBodyBytes} bytes.`),
-        ),
-    }),
+    async (c, next) => {
+      // A body without Content-Length is read here: a client breaking off mid-body is its fault, as it is when
+      // the handler reads a body of announced length, not an internal error.
+      try {
+        return await limitBody(c, next);
+      } catch {
+        return errorResponse(c, new VerifierError("INVALID_REQUEST", "The body could not be read."));
+      }
+    },
     async (c) => {
       let text: string;
       try {
