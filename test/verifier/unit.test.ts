@@ -11,6 +11,8 @@ import {
   configFromEnv,
   decodeBase64,
   encodeBase64,
+  getVerifierInfo,
+  getVerifierRecipient,
   loadIdentity,
   RateLimiter,
   rekeyDeadline,
@@ -258,6 +260,91 @@ describe("client", () => {
       retryAfter: 2,
     });
     await assert.rejects(requestRekey({ ...request, verifierUrls: [] }), { code: "NETWORK_ERROR" });
+  });
+
+  test("an answer without a usable header is INVALID_RESPONSE, naming the verifier", async () => {
+    for (const body of [{}, { status: "ok" }, { header: 5 }, { header: "" }, { header: "not base64!" }]) {
+      const server = await fakeVerifier(200, body);
+      await assert.rejects(
+        requestRekey({ ...request, verifierUrl: server.url }),
+        { code: "INVALID_RESPONSE", url: server.url },
+        JSON.stringify(body),
+      );
+    }
+    // Such an answer is the replica's fault, so the next one is asked.
+    const headerless = await fakeVerifier(200, {});
+    const good = await fakeVerifier(200, { header: "AQID" });
+    const result = await requestRekey({ ...request, verifierUrls: [headerless.url, good.url] });
+    assert.equal(result.url, good.url);
+  });
+
+  test("a refusal without a message carries its code; Retry-After is passed on only when it is a number", async () => {
+    const limited = await fakeVerifier(429, { code: "RATE_LIMITED" }, { "retry-after": "7" });
+    await assert.rejects(requestRekey({ ...request, verifierUrl: limited.url }), {
+      code: "RATE_LIMITED",
+      shortMessage: "RATE_LIMITED",
+      retryAfter: 7,
+    });
+    const refusing = await fakeVerifier(403, { code: "NOT_OWNER", message: "no" }, { "retry-after": "soon" });
+    await assert.rejects(requestRekey({ ...request, verifierUrl: refusing.url }), (error) => {
+      assert.ok(error instanceof VerifierError);
+      assert.equal(error.code, "NOT_OWNER");
+      assert.equal(error.retryAfter, undefined);
+      return true;
+    });
+  });
+
+  test("a fetch that throws something other than an Error is still a NETWORK_ERROR, with what it threw", async () => {
+    await assert.rejects(
+      requestRekey({
+        ...request,
+        verifierUrl: "http://verifier.invalid",
+        fetch: () => Promise.reject("offline"),
+      }),
+      { code: "NETWORK_ERROR", details: "offline" },
+    );
+  });
+
+  test("getVerifierInfo reads what a verifier says of itself; a missing or invalid depth counts as 0", async () => {
+    const recipient = await identityToRecipient(await generateX25519Identity());
+    const market = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    const full = await fakeVerifier(200, { recipient, chainId: 31337, market, confirmations: 2 });
+    assert.deepEqual(await getVerifierInfo({ verifierUrl: full.url }), {
+      recipient,
+      chainId: 31337,
+      market,
+      confirmations: 2,
+      url: full.url,
+    });
+    assert.deepEqual(full.calls, ["/v1/recipient"]);
+    const bare = await fakeVerifier(200, { recipient, chainId: 31337 });
+    const info = await getVerifierInfo({ verifierUrl: bare.url });
+    assert.equal(info.market, "");
+    assert.equal(info.confirmations, 0);
+    for (const confirmations of [-1, 1.5, "many"]) {
+      const odd = await fakeVerifier(200, { recipient, chainId: 31337, market, confirmations });
+      assert.equal((await getVerifierInfo({ verifierUrl: odd.url })).confirmations, 0, String(confirmations));
+    }
+    assert.equal(await getVerifierRecipient({ verifierUrl: full.url }), recipient);
+  });
+
+  test("getVerifierInfo fails over like requestRekey: past broken replicas, but not past a refusal", async () => {
+    const recipient = await identityToRecipient(await generateX25519Identity());
+    const silent = await fakeVerifier(200, { status: "ok" });
+    const good = await fakeVerifier(200, { recipient, chainId: 31337 });
+    const info = await getVerifierInfo({ verifierUrls: [silent.url, good.url] });
+    assert.equal(info.url, good.url);
+    assert.equal(silent.calls.length, 1);
+
+    const missing = await fakeVerifier(404, { code: "NOT_FOUND", message: "No such route." });
+    const spare = await fakeVerifier(200, { recipient, chainId: 31337 });
+    await assert.rejects(getVerifierInfo({ verifierUrls: [missing.url, spare.url] }), {
+      code: "NOT_FOUND",
+      url: missing.url,
+    });
+    assert.equal(spare.calls.length, 0);
+    await assert.rejects(getVerifierInfo({ verifierUrl: silent.url }), { code: "INVALID_RESPONSE" });
+    await assert.rejects(getVerifierInfo({}), { code: "NETWORK_ERROR" });
   });
 
   test("every error code has a stable HTTP status", () => {

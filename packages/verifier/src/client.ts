@@ -62,8 +62,9 @@ export async function requestRekey(parameters: RequestRekeyParameters): Promise<
         headers: { "content-type": "application/json" },
         body,
       });
-      const header = decodeBase64(typeof response?.header === "string" ? response.header : "");
-      if (!header)
+      const header = typeof response?.header === "string" ? decodeBase64(response.header) : null;
+      // Empty is no header either: spliced in front of the payload it would leave a file nothing can open.
+      if (!header?.length)
         throw new VerifierError("INVALID_RESPONSE", "The verifier answered without a header.", { url });
       return { header, url };
     } catch (error) {
