@@ -59,7 +59,13 @@ export async function loadIdentity(parameters: LoadIdentityParameters): Promise<
     mode = (await stat(file)).mode;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT" || !parameters.generate) {
-      throw new VerifierConfigError(`The verifier identity file ${file} cannot be read.`, { cause: error });
+      const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+      throw new VerifierConfigError(
+        missing
+          ? `The verifier identity file ${file} does not exist. Create one with \`age-keygen -o ${file} && chmod 600 ${file}\` and keep it secret: it unlocks every copy of the contents that name this verifier.`
+          : `The verifier identity file ${file} cannot be read.`,
+        { cause: error },
+      );
     }
     try {
       return { ...(await generateIdentityFile(file)), generatedFile: file };
