@@ -36,6 +36,10 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
     uint256 public constant MAX_ROYALTY_BPS = 2_500;
     /// @dev Rewards may use what the highest possible protocol fee leaves.
     uint256 private constant _MAX_REWARD_BPS = _BPS - MAX_PROTOCOL_FEE_BPS;
+    /// @dev A license records its content id in 32 bits and the counter holds token ids in 48: past these, ids
+    /// would alias low ones.
+    uint256 private constant _MAX_CONTENT_ID = type(uint32).max;
+    uint256 private constant _MAX_TOKEN_ID = type(uint48).max;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -70,6 +74,7 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
     uint256 private _contentCount;
     mapping(uint256 contentId => Content) private _contents;
     mapping(address account => mapping(address currency => uint256)) private _claimable;
+    mapping(address account => bool) private _claimForAllowed;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -97,8 +102,8 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
         if (params.payout == address(0)) revert ZeroAddress();
         if (params.royaltyBps > MAX_ROYALTY_BPS) revert RoyaltyTooHigh(params.royaltyBps, MAX_ROYALTY_BPS);
         (uint128 schedule, uint8 depth) = RewardSchedule.pack(params.rewardBps, _MAX_REWARD_BPS);
-        // Token records keep the content id in 32 bits; 2^32 publications are out of reach of any gas budget.
         contentId = ++_contentCount;
+        if (contentId > _MAX_CONTENT_ID) revert ContentIdsExhausted(_MAX_CONTENT_ID);
 
         Content storage c = _contents[contentId];
         c.currency = params.currency;
@@ -178,15 +183,17 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISuperdistMarket
-    function purchase(uint256 contentId, uint256 referrerTokenId, address recipient, uint256 maxPrice)
-        external
-        payable
-        nonReentrant
-        returns (uint256)
-    {
+    function purchase(
+        uint256 contentId,
+        uint256 referrerTokenId,
+        address recipient,
+        address currency,
+        uint256 maxPrice
+    ) external payable nonReentrant returns (uint256) {
         Content storage c = _contents[contentId];
-        address currency = c.currency;
+        address expected = c.currency;
         uint256 price = c.price;
+        if (expected != currency) _revertCurrencyMismatch(contentId, expected, currency);
         if (price > maxPrice) revert PriceAboveMax(price, maxPrice);
         if (currency == address(0)) {
             if (msg.value != price) revert IncorrectPayment(price, msg.value);
@@ -202,6 +209,7 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
         uint256 contentId,
         uint256 referrerTokenId,
         address recipient,
+        address currency,
         uint256 maxPrice,
         uint256 deadline,
         uint8 v,
@@ -209,8 +217,9 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
         bytes32 s
     ) external nonReentrant returns (uint256) {
         Content storage c = _contents[contentId];
-        address currency = c.currency;
+        address expected = c.currency;
         uint256 price = c.price;
+        if (expected != currency) _revertCurrencyMismatch(contentId, expected, currency);
         if (currency == address(0)) {
             _requireContent(contentId);
             revert PermitNeedsToken(contentId);
@@ -220,6 +229,14 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
         try IERC20Permit(currency).permit(msg.sender, address(this), maxPrice, deadline, v, r, s) {} catch {}
         _pullToken(currency, price);
         return _sell(c, contentId, referrerTokenId, recipient, currency, price);
+    }
+
+    /// @dev The buyer named `given`, the content is sold in `expected`. A missing content reverts as missing, not as
+    /// a mismatch; its check reads another slot, so it is made here only on the way to the revert ({_sell} makes it
+    /// otherwise). The comparison stays with the caller, which reads the currency and the price in one load.
+    function _revertCurrencyMismatch(uint256 contentId, address expected, address given) private view {
+        _requireContent(contentId);
+        revert CurrencyMismatch(expected, given);
     }
 
     /// @dev Mints the license and credits the price: lineage levels first, then fee, then the publisher's rest.
@@ -240,6 +257,7 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
         unchecked {
             tokenId = uint256(g.tokenCount) + 1;
         }
+        if (tokenId > _MAX_TOKEN_ID) revert TokenIdsExhausted(_MAX_TOKEN_ID);
         _globals.tokenCount = uint48(tokenId);
 
         uint256 fee = price * g.feeBps / _BPS;
@@ -314,7 +332,14 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
 
     /// @inheritdoc ISuperdistMarket
     function claimFor(address account, address[] calldata currencies) external nonReentrant {
+        if (!_claimForAllowed[account]) revert ClaimForNotAllowed(account);
         _claim(account, currencies, account);
+    }
+
+    /// @inheritdoc ISuperdistMarket
+    function setClaimForAllowed(bool allowed) external {
+        _claimForAllowed[msg.sender] = allowed;
+        emit ClaimForAllowedSet(msg.sender, allowed);
     }
 
     function _claim(address account, address[] calldata currencies, address to) private {
@@ -413,6 +438,11 @@ contract SuperdistMarket is ISuperdistMarket, ERC721Lineage, IERC2981, Ownable2S
     /// @inheritdoc ISuperdistMarket
     function claimable(address account, address currency) external view returns (uint256) {
         return _claimable[account][currency];
+    }
+
+    /// @inheritdoc ISuperdistMarket
+    function claimForAllowed(address account) external view returns (bool) {
+        return _claimForAllowed[account];
     }
 
     /// @inheritdoc ISuperdistMarket

@@ -99,6 +99,15 @@ interface ISuperdistMarket {
     error NothingToClaim(address account);
     /// @notice `contentId` is sold for ETH, so a permit purchase does not apply.
     error PermitNeedsToken(uint256 contentId);
+    /// @notice The content is sold in `expected` (`address(0)` for ETH), not in the `given` currency the buyer
+    /// agreed to pay in: the publisher changed it after the buyer saw the price.
+    error CurrencyMismatch(address expected, address given);
+    /// @notice Every content id a license can record is taken; `maxContentId` is the last one.
+    error ContentIdsExhausted(uint256 maxContentId);
+    /// @notice Every license id the token counter can hold is taken; `maxTokenId` is the last one.
+    error TokenIdsExhausted(uint256 maxTokenId);
+    /// @notice `account` has not allowed others to claim its balances on its behalf.
+    error ClaimForNotAllowed(address account);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -163,14 +172,17 @@ interface ISuperdistMarket {
     event ProtocolFeeUpdated(address treasury, uint256 bps);
     /// @notice The whole market was paused (true) or resumed (false) by the owner.
     event MarketPauseSet(bool paused);
+    /// @notice `account` allowed (true) or stopped allowing (false) anyone to claim its balances to it.
+    event ClaimForAllowedSet(address indexed account, bool allowed);
 
     /*//////////////////////////////////////////////////////////////
                                PUBLISHING
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Registers a content; the caller becomes its publisher.
-    /// @dev Requirements: `payout` non-zero; at most `MAX_DEPTH` levels; levels plus the protocol fee cap within
-    /// 100%; royalty within `MAX_ROYALTY_BPS`. Emits {ContentPublished}.
+    /// @dev Requirements: market not paused; `payout` non-zero; at most `MAX_DEPTH` levels; levels plus the protocol
+    /// fee cap within 100%; royalty within `MAX_ROYALTY_BPS`; fewer than 2^32 contents so far. Emits
+    /// {ContentPublished}.
     /// @return contentId The new content's id, starting at 1.
     function publish(PublishParams calldata params) external returns (uint256 contentId);
 
@@ -196,23 +208,33 @@ interface ISuperdistMarket {
                                 PURCHASE
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Buys a license of `contentId` for `recipient`, through the copy of `referrerTokenId` (0 for none).
-    /// @dev Requirements: content exists and is not paused, market not paused, referrer of the same content,
-    /// price at most `maxPrice`; ETH: `msg.value == price`; ERC-20: no ETH, allowance for the price, and the
-    /// full price must arrive. Emits {Transfer}, {LicensePurchased} and a {RewardCredited} per paid level.
+    /// @notice Buys a license of `contentId` for `recipient`, through the copy of `referrerTokenId` (0 for none),
+    /// paying at most `maxPrice` in `currency`.
+    /// @dev `currency` and `maxPrice` are what the buyer agreed to: a publisher who changes either after the buyer
+    /// saw them cannot charge more, nor charge in a token the buyer left an allowance on.
+    /// Requirements: content exists and is not paused, market not paused, referrer of the same content, `currency`
+    /// the content's currency, price at most `maxPrice`; ETH: `msg.value == price`; ERC-20: no ETH, allowance for
+    /// the price, and the full price must arrive; fewer than 2^48 licenses so far.
+    /// Emits {Transfer}, {LicensePurchased} and a {RewardCredited} per paid level.
+    /// @param currency The currency the buyer agreed to pay in, `address(0)` for ETH.
     /// @return tokenId The new license.
-    function purchase(uint256 contentId, uint256 referrerTokenId, address recipient, uint256 maxPrice)
-        external
-        payable
-        returns (uint256 tokenId);
+    function purchase(
+        uint256 contentId,
+        uint256 referrerTokenId,
+        address recipient,
+        address currency,
+        uint256 maxPrice
+    ) external payable returns (uint256 tokenId);
 
     /// @notice As `purchase`, for an ERC-2612 token, with the approval signature in the same transaction.
-    /// @dev The permit is for `maxPrice` and `deadline`. A permit already used (front-run) is tolerated when the
-    /// allowance suffices.
+    /// @dev The permit is for `maxPrice` and `deadline`, on `currency`. A permit already used (front-run) is
+    /// tolerated when the allowance suffices.
+    /// Requirements: as `purchase`, and `currency` is not ETH. Emits as `purchase`.
     function purchaseWithPermit(
         uint256 contentId,
         uint256 referrerTokenId,
         address recipient,
+        address currency,
         uint256 maxPrice,
         uint256 deadline,
         uint8 v,
@@ -228,8 +250,15 @@ interface ISuperdistMarket {
     /// @dev Requirements: `to` non-zero; some balance to pay. Emits {Claimed} per paid currency.
     function claim(address[] calldata currencies, address to) external;
 
-    /// @notice Pays `account`'s balances in `currencies` to `account`; anyone may call.
+    /// @notice Pays `account`'s balances in `currencies` to `account`; anyone may call, once `account` allowed it.
+    /// @dev Opt-in, because a contract account may be able to move tokens only through {claim}: tokens paid to it
+    /// unasked would be stuck there.
+    /// Requirements: `account` allowed it with {setClaimForAllowed}; some balance to pay. Emits {Claimed} per paid
+    /// currency.
     function claimFor(address account, address[] calldata currencies) external;
+
+    /// @notice Allows (or stops allowing) anyone to call {claimFor} for the caller. Emits {ClaimForAllowedSet}.
+    function setClaimForAllowed(bool allowed) external;
 
     /*//////////////////////////////////////////////////////////////
                                  ADMIN
@@ -262,6 +291,9 @@ interface ISuperdistMarket {
 
     /// @notice What `account` can claim in `currency` (`address(0)` for ETH).
     function claimable(address account, address currency) external view returns (uint256);
+
+    /// @notice Whether anyone may call {claimFor} for `account`.
+    function claimForAllowed(address account) external view returns (bool);
 
     /// @notice Number of licenses minted so far; token ids run from 1 to this.
     function totalSupply() external view returns (uint256);

@@ -29,7 +29,7 @@ contract HostileReceiver is IERC721Receiver {
     }
 
     function buy(uint256 contentId, uint256 referrerTokenId) external payable returns (uint256) {
-        return market.purchase{value: msg.value}(contentId, referrerTokenId, address(this), msg.value);
+        return market.purchase{value: msg.value}(contentId, referrerTokenId, address(this), address(0), msg.value);
     }
 
     function claimTo(address[] calldata currencies, address to) external {
@@ -53,7 +53,7 @@ contract HostileReceiver is IERC721Receiver {
                 reentryBlocked = true;
             }
         } else if (mode == Mode.ReenterPurchase) {
-            try market.purchase(1, 0, address(this), type(uint256).max) {} catch {
+            try market.purchase(1, 0, address(this), address(0), type(uint256).max) {} catch {
                 reentryBlocked = true;
             }
         }

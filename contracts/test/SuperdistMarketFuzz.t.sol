@@ -47,13 +47,13 @@ contract SuperdistMarketFuzzTest is MarketFixture {
         if (c.currency == address(0)) {
             vm.deal(payer, c.price);
             vm.prank(payer);
-            market.purchase{value: c.price}(contentId, referrer, recipient, c.price);
+            market.purchase{value: c.price}(contentId, referrer, recipient, address(0), c.price);
         } else {
             token.mint(payer, c.price);
             vm.prank(payer);
             token.approve(address(market), c.price);
             vm.prank(payer);
-            market.purchase(contentId, referrer, recipient, c.price);
+            market.purchase(contentId, referrer, recipient, c.currency, c.price);
         }
     }
 
@@ -161,7 +161,7 @@ contract SuperdistMarketFuzzTest is MarketFixture {
         vm.deal(_PAYER, sent);
         vm.prank(_PAYER);
         vm.expectRevert(abi.encodeWithSelector(ISuperdistMarket.IncorrectPayment.selector, price, sent));
-        market.purchase{value: sent}(contentId, 0, _PAYER, price);
+        market.purchase{value: sent}(contentId, 0, _PAYER, address(0), price);
     }
 
     function testFuzz_purchase_revertsAboveMaxPrice(uint96 price, uint256 maxPrice) public {
@@ -170,7 +170,7 @@ contract SuperdistMarketFuzzTest is MarketFixture {
         vm.deal(_PAYER, price);
         vm.prank(_PAYER);
         vm.expectRevert(abi.encodeWithSelector(ISuperdistMarket.PriceAboveMax.selector, price, maxPrice));
-        market.purchase{value: price}(contentId, 0, _PAYER, maxPrice);
+        market.purchase{value: price}(contentId, 0, _PAYER, address(0), maxPrice);
     }
 
     function testFuzz_setProtocolFee_capped(uint16 bps) public {

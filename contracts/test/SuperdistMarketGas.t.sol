@@ -37,7 +37,7 @@ contract SuperdistMarketGasTest is MarketFixture {
         address buyer = makeAddr("buyer");
         vm.deal(buyer, 1 ether);
         vm.prank(buyer);
-        market.purchase{value: 1 ether}(_ethContent, 0, buyer, 1 ether);
+        market.purchase{value: 1 ether}(_ethContent, 0, buyer, address(0), 1 ether);
         vm.snapshotGasLastCall(_GROUP, "purchase ETH, no referrer");
     }
 
@@ -45,7 +45,7 @@ contract SuperdistMarketGasTest is MarketFixture {
         address buyer = makeAddr("buyer");
         vm.deal(buyer, 1 ether);
         vm.prank(buyer);
-        market.purchase{value: 1 ether}(_ethContent, _ethLine[4], buyer, 1 ether);
+        market.purchase{value: 1 ether}(_ethContent, _ethLine[4], buyer, address(0), 1 ether);
         vm.snapshotGasLastCall(_GROUP, "purchase ETH, five levels");
     }
 
@@ -55,7 +55,7 @@ contract SuperdistMarketGasTest is MarketFixture {
         vm.prank(buyer);
         token.approve(address(market), 12_345_678);
         vm.prank(buyer);
-        market.purchase(_tokenContent, _tokenLine[4], buyer, 12_345_678);
+        market.purchase(_tokenContent, _tokenLine[4], buyer, address(token), 12_345_678);
         vm.snapshotGasLastCall(_GROUP, "purchase ERC-20, five levels");
     }
 
@@ -70,7 +70,7 @@ contract SuperdistMarketGasTest is MarketFixture {
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash));
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
         vm.prank(buyer);
-        market.purchaseWithPermit(_tokenContent, _tokenLine[4], buyer, 12_345_678, deadline, v, r, s);
+        market.purchaseWithPermit(_tokenContent, _tokenLine[4], buyer, address(token), 12_345_678, deadline, v, r, s);
         vm.snapshotGasLastCall(_GROUP, "purchaseWithPermit, five levels");
         assertEq(market.ownerOf(market.totalSupply()), buyer, "bought");
     }

@@ -57,13 +57,13 @@ abstract contract MarketFixture is TestBase {
         if (c.currency == address(0)) {
             vm.deal(buyer, c.price);
             vm.prank(buyer);
-            return market.purchase{value: c.price}(contentId, referrer, buyer, c.price);
+            return market.purchase{value: c.price}(contentId, referrer, buyer, address(0), c.price);
         }
         token.mint(buyer, c.price);
         vm.prank(buyer);
         token.approve(address(market), c.price);
         vm.prank(buyer);
-        return market.purchase(contentId, referrer, buyer, c.price);
+        return market.purchase(contentId, referrer, buyer, c.currency, c.price);
     }
 
     function _balance(address currency, address account) internal view returns (uint256) {

@@ -15,6 +15,28 @@ export const superdistMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "ClaimForNotAllowed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "maxContentId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ContentIdsExhausted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "contentId",
         "type": "uint256"
@@ -32,6 +54,22 @@ export const superdistMarketAbi = [
       }
     ],
     "name": "ContentPaused",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "expected",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "given",
+        "type": "address"
+      }
+    ],
+    "name": "CurrencyMismatch",
     "type": "error"
   },
   {
@@ -387,6 +425,17 @@ export const superdistMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "maxTokenId",
+        "type": "uint256"
+      }
+    ],
+    "name": "TokenIdsExhausted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "expected",
         "type": "uint256"
       },
@@ -452,6 +501,25 @@ export const superdistMarketAbi = [
       }
     ],
     "name": "ApprovalForAll",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "allowed",
+        "type": "bool"
+      }
+    ],
+    "name": "ClaimForAllowedSet",
     "type": "event"
   },
   {
@@ -1026,6 +1094,25 @@ export const superdistMarketAbi = [
         "internalType": "address",
         "name": "account",
         "type": "address"
+      }
+    ],
+    "name": "claimForAllowed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
       },
       {
         "internalType": "address",
@@ -1469,6 +1556,11 @@ export const superdistMarketAbi = [
         "type": "address"
       },
       {
+        "internalType": "address",
+        "name": "currency",
+        "type": "address"
+      },
+      {
         "internalType": "uint256",
         "name": "maxPrice",
         "type": "uint256"
@@ -1500,6 +1592,11 @@ export const superdistMarketAbi = [
       {
         "internalType": "address",
         "name": "recipient",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "currency",
         "type": "address"
       },
       {
@@ -1640,6 +1737,19 @@ export const superdistMarketAbi = [
       }
     ],
     "name": "setApprovalForAll",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bool",
+        "name": "allowed",
+        "type": "bool"
+      }
+    ],
+    "name": "setClaimForAllowed",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
