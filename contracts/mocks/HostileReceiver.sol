@@ -36,6 +36,10 @@ contract HostileReceiver is IERC721Receiver {
         market.claim(currencies, to);
     }
 
+    function allowClaimFor(bool allowed) external {
+        market.setClaimForAllowed(allowed);
+    }
+
     receive() external payable {
         _misbehave();
     }

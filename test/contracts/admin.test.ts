@@ -36,7 +36,7 @@ describe("protocol fee", () => {
     await d.market.write.setProtocolFee([d.treasury.account.address, 300]);
     const ethFee = (ETH_PRICE * 300n) / 10_000n;
     const tokenFee = (TOKEN_PRICE * 300n) / 10_000n;
-    const hash = d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH_PRICE], {
+    const hash = d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH, ETH_PRICE], {
       account: d.buyers[1].account,
       value: ETH_PRICE,
     });
@@ -105,7 +105,7 @@ describe("market pause", () => {
     await viem.assertions.emitWithArgs(d.market.write.pause(), d.market, "MarketPauseSet", [true]);
     assert.equal(await d.market.read.paused(), true);
     await viem.assertions.revertWithCustomError(
-      d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH_PRICE], {
+      d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH, ETH_PRICE], {
         account: d.buyers[1].account,
         value: ETH_PRICE,
       }),
@@ -113,9 +113,12 @@ describe("market pause", () => {
       "MarketPaused",
     );
     await viem.assertions.revertWithCustomError(
-      d.market.write.purchase([d.tokenContent, 0n, d.buyers[1].account.address, TOKEN_PRICE], {
-        account: d.buyers[1].account,
-      }),
+      d.market.write.purchase(
+        [d.tokenContent, 0n, d.buyers[1].account.address, d.token.address, TOKEN_PRICE],
+        {
+          account: d.buyers[1].account,
+        },
+      ),
       d.market,
       "MarketPaused",
     );

@@ -111,10 +111,31 @@ describe("claim", () => {
 });
 
 describe("claimFor", () => {
-  it("pays the account, not the caller", async () => {
+  it("is refused for an account that has not allowed it, which keeps its balances", async () => {
+    const f = await networkHelpers.loadFixture(earningsFixture);
+    const account = f.earner.account.address;
+    assert.equal(await f.market.read.claimForAllowed([account]), false);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.claimFor([account, [ETH, f.token.address]], { account: f.buyers[1].account }),
+      f.market,
+      "ClaimForNotAllowed",
+      [account],
+    );
+    assert.equal(await f.market.read.claimable([account, ETH]), f.ethReward);
+    assert.equal(await f.market.read.claimable([account, f.token.address]), f.tokenReward);
+  });
+
+  it("pays the account, not the caller, once the account allowed it", async () => {
     const f = await networkHelpers.loadFixture(earningsFixture);
     const caller = f.buyers[1];
     const account = f.earner.account.address;
+    await viem.assertions.emitWithArgs(
+      f.market.write.setClaimForAllowed([true], { account: f.earner.account }),
+      f.market,
+      "ClaimForAllowedSet",
+      [account, true],
+    );
+    assert.equal(await f.market.read.claimForAllowed([account]), true);
     const hash = f.market.write.claimFor([account, [ETH, f.token.address]], { account: caller.account });
     await viem.assertions.balancesHaveChanged(hash, [
       { address: account, amount: f.ethReward },
@@ -125,18 +146,38 @@ describe("claimFor", () => {
     assert.equal(await f.market.read.claimable([account, ETH]), 0n);
   });
 
-  it("reverts with NothingToClaim for an account that is owed nothing", async () => {
+  it("is refused again once the account withdrew its permission", async () => {
     const f = await networkHelpers.loadFixture(earningsFixture);
+    const account = f.earner.account.address;
+    await f.market.write.setClaimForAllowed([true], { account: f.earner.account });
+    await viem.assertions.emitWithArgs(
+      f.market.write.setClaimForAllowed([false], { account: f.earner.account }),
+      f.market,
+      "ClaimForAllowedSet",
+      [account, false],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.claimFor([account, [ETH]], { account: f.buyers[1].account }),
+      f.market,
+      "ClaimForNotAllowed",
+      [account],
+    );
+  });
+
+  it("reverts with NothingToClaim for an account that allowed it but is owed nothing", async () => {
+    const f = await networkHelpers.loadFixture(earningsFixture);
+    await f.market.write.setClaimForAllowed([true], { account: f.outsider.account });
     await viem.assertions.revertWithCustomErrorWithArgs(
       f.market.write.claimFor([f.outsider.account.address, [ETH]], { account: f.earner.account }),
       f.market,
       "NothingToClaim",
       [f.outsider.account.address],
     );
+    // The zero address can never allow it.
     await viem.assertions.revertWithCustomErrorWithArgs(
       f.market.write.claimFor([zeroAddress, [ETH]], { account: f.earner.account }),
       f.market,
-      "NothingToClaim",
+      "ClaimForNotAllowed",
       [zeroAddress],
     );
   });

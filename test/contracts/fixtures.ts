@@ -92,7 +92,7 @@ export async function buy(
   recipient: Address = buyer.account.address,
 ): Promise<bigint> {
   const { price, currency } = await d.market.read.content([contentId]);
-  await d.market.write.purchase([contentId, referrer, recipient, price], {
+  await d.market.write.purchase([contentId, referrer, recipient, currency, price], {
     account: buyer.account,
     value: currency === ETH ? price : 0n,
   });

@@ -31,7 +31,7 @@ describe("hostile receivers", () => {
     const f = await networkHelpers.loadFixture(hostileFixture);
     assert.equal(await f.market.read.claimable([f.hostile.address, ETH]), f.reward);
     const hash = f.market.write.purchase(
-      [f.pricedContent, f.hostileToken, f.buyers[1].account.address, ETH_PRICE],
+      [f.pricedContent, f.hostileToken, f.buyers[1].account.address, ETH, ETH_PRICE],
       {
         account: f.buyers[1].account,
         value: ETH_PRICE,
@@ -55,6 +55,14 @@ describe("hostile receivers", () => {
       f.hostile,
       "Refused",
     );
+    // Nobody may claim on its behalf until it allows it, and then the payment fails the same way.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.claimFor([f.hostile.address, [ETH]], { account: f.outsider.account }),
+      f.market,
+      "ClaimForNotAllowed",
+      [f.hostile.address],
+    );
+    await f.hostile.write.allowClaimFor([true]);
     await viem.assertions.revertWithCustomError(
       f.market.write.claimFor([f.hostile.address, [ETH]], { account: f.outsider.account }),
       f.hostile,
@@ -88,7 +96,7 @@ describe("hostile receivers", () => {
   it("a recipient may refuse its own license", async () => {
     const f = await networkHelpers.loadFixture(hostileFixture);
     await viem.assertions.revertWithCustomError(
-      f.market.write.purchase([f.pricedContent, 0n, f.hostile.address, ETH_PRICE], {
+      f.market.write.purchase([f.pricedContent, 0n, f.hostile.address, ETH, ETH_PRICE], {
         account: f.buyers[1].account,
         value: ETH_PRICE,
       }),

@@ -90,10 +90,13 @@ describe("lineage rewards", () => {
           ? await f.publicClient.getBalance({ address: f.market.address })
           : await f.token.read.balanceOf([f.market.address]);
 
-      const hash = await f.market.write.purchase([contentId, tokens[5], buyer.account.address, c.price], {
-        account: buyer.account,
-        value: currency === ETH ? c.price : 0n,
-      });
+      const hash = await f.market.write.purchase(
+        [contentId, tokens[5], buyer.account.address, currency, c.price],
+        {
+          account: buyer.account,
+          value: currency === ETH ? c.price : 0n,
+        },
+      );
       const newToken = await f.market.read.totalSupply();
       assert.equal(await f.market.read.ownerOf([newToken]), buyer.account.address);
 
@@ -153,7 +156,7 @@ describe("lineage rewards", () => {
     const f = await networkHelpers.loadFixture(sixGenerationsFixture);
     const buyer = f.buyers[6];
     await viem.assertions.balancesHaveChanged(
-      f.market.write.purchase([f.ethContent, f.ethTokens[5], buyer.account.address, ETH_PRICE], {
+      f.market.write.purchase([f.ethContent, f.ethTokens[5], buyer.account.address, ETH, ETH_PRICE], {
         account: buyer.account,
         value: ETH_PRICE,
       }),
@@ -172,7 +175,7 @@ describe("lineage rewards", () => {
       account: b0.account,
     });
     const hash = await f.market.write.purchase(
-      [f.ethContent, f.ethTokens[4], buyer.account.address, ETH_PRICE],
+      [f.ethContent, f.ethTokens[4], buyer.account.address, ETH, ETH_PRICE],
       {
         account: buyer.account,
         value: ETH_PRICE,
@@ -197,7 +200,7 @@ describe("lineage rewards", () => {
     // Buyer 3 holds token 4, level 2 of a purchase through token 5; buying a gift for someone else earns nothing.
     const publisherBefore = await f.market.read.claimable([f.publisher.account.address, ETH]);
     const hash = await f.market.write.purchase(
-      [f.ethContent, f.ethTokens[4], recipient.account.address, ETH_PRICE],
+      [f.ethContent, f.ethTokens[4], recipient.account.address, ETH, ETH_PRICE],
       { account: b3.account, value: ETH_PRICE },
     );
     const logs = await rewardLogs(f, hash);
@@ -227,7 +230,7 @@ describe("lineage rewards", () => {
     const [, , , , b4, , payer] = f.buyers;
     // Buyer 4 holds token 5, level 1 of a purchase through token 5; a friend buys buyer 4 a second license.
     const hash = await f.market.write.purchase(
-      [f.ethContent, f.ethTokens[4], b4.account.address, ETH_PRICE],
+      [f.ethContent, f.ethTokens[4], b4.account.address, ETH, ETH_PRICE],
       {
         account: payer.account,
         value: ETH_PRICE,
@@ -246,7 +249,7 @@ describe("lineage rewards", () => {
     await f.market.write.setRewardSchedule([f.ethContent, []], { account: f.publisher.account });
     const before = await f.market.read.claimable([f.publisher.account.address, ETH]);
     const hash = await f.market.write.purchase(
-      [f.ethContent, f.ethTokens[5], f.buyers[6].account.address, ETH_PRICE],
+      [f.ethContent, f.ethTokens[5], f.buyers[6].account.address, ETH, ETH_PRICE],
       { account: f.buyers[6].account, value: ETH_PRICE },
     );
     assert.deepEqual(await rewardLogs(f, hash), []);
@@ -263,7 +266,7 @@ describe("lineage rewards", () => {
     const f = await networkHelpers.loadFixture(sixGenerationsFixture);
     await f.market.write.setRewardSchedule([f.ethContent, [0, 700]], { account: f.publisher.account });
     const hash = await f.market.write.purchase(
-      [f.ethContent, f.ethTokens[5], f.buyers[6].account.address, ETH_PRICE],
+      [f.ethContent, f.ethTokens[5], f.buyers[6].account.address, ETH, ETH_PRICE],
       { account: f.buyers[6].account, value: ETH_PRICE },
     );
     const logs = await rewardLogs(f, hash);
@@ -276,7 +279,7 @@ describe("lineage rewards", () => {
   it("stops at the root when the lineage is shorter than the schedule", async () => {
     const f = await networkHelpers.loadFixture(sixGenerationsFixture);
     const hash = await f.market.write.purchase(
-      [f.ethContent, f.ethTokens[1], f.buyers[6].account.address, ETH_PRICE],
+      [f.ethContent, f.ethTokens[1], f.buyers[6].account.address, ETH, ETH_PRICE],
       { account: f.buyers[6].account, value: ETH_PRICE },
     );
     const logs = await rewardLogs(f, hash);
@@ -296,7 +299,7 @@ describe("lineage rewards", () => {
     const tokens = await buyChain(d, contentId, 9);
     const publisherBefore = await d.market.read.claimable([d.publisher.account.address, ETH]);
     const hash = await d.market.write.purchase(
-      [contentId, tokens[8], d.buyers[9].account.address, ETH_PRICE],
+      [contentId, tokens[8], d.buyers[9].account.address, ETH, ETH_PRICE],
       { account: d.buyers[9].account, value: ETH_PRICE },
     );
     const logs = await rewardLogs(d, hash);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { type Address, parseSignature } from "viem";
-import { type Deployed, deployMarket, publish, TOKEN_PRICE } from "./fixtures.ts";
+import { type Address, maxUint256, parseSignature } from "viem";
+import { type Deployed, deployMarket, ETH, publish, TOKEN_PRICE } from "./fixtures.ts";
 
 const connection = await network.create();
 const { viem, networkHelpers } = connection;
@@ -57,16 +57,17 @@ async function signPermit(
   return { r, s, v: Number(v ?? BigInt(yParity + 27)) };
 }
 
+/** `f.buyer` buys with the permit `sig`, naming the demo token as the currency unless told otherwise. */
 function purchaseWithPermit(
   f: Deployed & { buyer: Fixture["buyer"] },
   contentId: bigint,
   maxPrice: bigint,
   deadline: bigint,
   sig: { v: number; r: `0x${string}`; s: `0x${string}` },
-  referrer = 0n,
+  { referrer = 0n, currency = f.token.address }: { referrer?: bigint; currency?: Address } = {},
 ) {
   return f.market.write.purchaseWithPermit(
-    [contentId, referrer, f.buyer.account.address, maxPrice, deadline, sig.v, sig.r, sig.s],
+    [contentId, referrer, f.buyer.account.address, currency, maxPrice, deadline, sig.v, sig.r, sig.s],
     { account: f.buyer.account },
   );
 }
@@ -99,7 +100,7 @@ describe("purchaseWithPermit", () => {
     const f = await networkHelpers.loadFixture(permitFixture);
     const ref = await d0Token(f);
     const sig = await signPermit(f, TOKEN_PRICE);
-    const hash = purchaseWithPermit(f, f.contentId, TOKEN_PRICE, f.deadline, sig, ref);
+    const hash = purchaseWithPermit(f, f.contentId, TOKEN_PRICE, f.deadline, sig, { referrer: ref });
     await viem.assertions.emitWithArgs(hash, f.market, "RewardCredited", [
       f.buyers[0].account.address,
       f.token.address,
@@ -173,11 +174,43 @@ describe("purchaseWithPermit", () => {
     const f = await networkHelpers.loadFixture(permitFixture);
     const sig = await signPermit(f, TOKEN_PRICE);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      purchaseWithPermit(f, f.ethContent, TOKEN_PRICE, f.deadline, sig),
+      purchaseWithPermit(f, f.ethContent, TOKEN_PRICE, f.deadline, sig, { currency: ETH }),
       f.market,
       "PermitNeedsToken",
       [f.ethContent],
     );
+    // Naming a token for it is a mismatch first.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      purchaseWithPermit(f, f.ethContent, TOKEN_PRICE, f.deadline, sig),
+      f.market,
+      "CurrencyMismatch",
+      [ETH, f.token.address],
+    );
+  });
+
+  it("reverts with CurrencyMismatch, taking nothing, when the content switched to a 6-decimal token ahead of the buyer", async () => {
+    const f = await networkHelpers.loadFixture(permitFixture);
+    // The buyer left an open allowance on a 6-decimal token, of which they hold a million, from an earlier purchase.
+    const six = await connection.viem.deployContract("SixDecimalToken");
+    await six.write.mint([f.buyer.account.address, 1_000_000n * 10n ** 6n]);
+    await six.write.approve([f.market.address, maxUint256], { account: f.buyer.account });
+    const maxPrice = 10n * 10n ** 18n;
+    await f.market.write.setPrice([f.contentId, f.token.address, maxPrice], { account: f.publisher.account });
+    // Signed for 10 demo dollars; the 6-decimal token would refuse this permit silently and use its allowance.
+    const sig = await signPermit(f, maxPrice);
+    await f.market.write.setPrice([f.contentId, six.address, 1_000_000n * 10n ** 6n], {
+      account: f.publisher.account,
+    });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      purchaseWithPermit(f, f.contentId, maxPrice, f.deadline, sig),
+      f.market,
+      "CurrencyMismatch",
+      [six.address, f.token.address],
+    );
+    assert.equal(await six.read.balanceOf([f.buyer.account.address]), 1_000_000n * 10n ** 6n);
+    assert.equal(await f.token.read.balanceOf([f.buyer.account.address]), 10n * TOKEN_PRICE);
+    assert.equal(await f.token.read.nonces([f.buyer.account.address]), 0n);
+    assert.equal(await f.market.read.totalSupply(), 0n);
   });
 
   it("reverts with ContentNotFound for a content that does not exist", async () => {
@@ -214,7 +247,7 @@ describe("purchaseWithPermit", () => {
 /** buyers[0] buys the token content the ordinary way, to be a referrer. */
 async function d0Token(f: Fixture) {
   const buyer = f.buyers[0];
-  await f.market.write.purchase([f.contentId, 0n, buyer.account.address, TOKEN_PRICE], {
+  await f.market.write.purchase([f.contentId, 0n, buyer.account.address, f.token.address, TOKEN_PRICE], {
     account: buyer.account,
   });
   return f.market.read.totalSupply();

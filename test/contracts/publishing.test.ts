@@ -176,7 +176,7 @@ describe("publisher administration", () => {
     const newPayout = d.outsider.account.address;
     const hash = d.market.write.setPayout([d.contentId, newPayout], { account: d.publisher.account });
     await viem.assertions.emitWithArgs(hash, d.market, "PayoutUpdated", [d.contentId, newPayout]);
-    await d.market.write.purchase([d.contentId, 0n, d.buyers[0].account.address, ETH_PRICE], {
+    await d.market.write.purchase([d.contentId, 0n, d.buyers[0].account.address, ETH, ETH_PRICE], {
       account: d.buyers[0].account,
       value: ETH_PRICE,
     });

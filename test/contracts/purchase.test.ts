@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { zeroAddress } from "viem";
+import { maxUint256, parseEther, parseUnits, zeroAddress } from "viem";
 import { buy, deployMarket, ETH, ETH_PRICE, publish, TOKEN_PRICE } from "./fixtures.ts";
 
 const connection = await network.create();
@@ -28,11 +28,29 @@ async function feeOnTransferFixture() {
   return { ...d, feeToken, contentId, buyer };
 }
 
+/**
+ * A content sold for 10 demo dollars (18 decimals), and a buyer who also left an open allowance, from an earlier
+ * purchase, on a 6-decimal token of which they hold a million.
+ */
+async function currencySwitchFixture() {
+  const d = await deployMarket(connection);
+  const agreed = parseEther("10");
+  const contentId = await publish(d, { currency: d.token.address, price: agreed });
+  const six = await connection.viem.deployContract("SixDecimalToken");
+  const buyer = d.buyers[1];
+  const holding = parseUnits("1000000", 6);
+  await six.write.mint([buyer.account.address, holding]);
+  await six.write.approve([d.market.address, maxUint256], { account: buyer.account });
+  await d.token.write.mint([buyer.account.address, agreed]);
+  await d.token.write.approve([d.market.address, agreed], { account: buyer.account });
+  return { ...d, contentId, six, buyer, agreed, holding };
+}
+
 describe("purchase", () => {
   it("mints a first-generation license without referrer and credits the publisher", async () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     const buyer = d.buyers[1];
-    const hash = d.market.write.purchase([d.ethContent, 0n, buyer.account.address, ETH_PRICE], {
+    const hash = d.market.write.purchase([d.ethContent, 0n, buyer.account.address, ETH, ETH_PRICE], {
       account: buyer.account,
       value: ETH_PRICE,
     });
@@ -63,7 +81,7 @@ describe("purchase", () => {
   it("returns the new token id", async () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     const { result } = await d.market.simulate.purchase(
-      [d.ethContent, d.ethToken, d.outsider.account.address, ETH_PRICE],
+      [d.ethContent, d.ethToken, d.outsider.account.address, ETH, ETH_PRICE],
       {
         account: d.buyers[1].account,
         value: ETH_PRICE,
@@ -75,10 +93,13 @@ describe("purchase", () => {
   it("mints to a recipient other than the payer, who pays", async () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     const [, payer, recipient] = d.buyers;
-    const hash = d.market.write.purchase([d.ethContent, d.ethToken, recipient.account.address, ETH_PRICE], {
-      account: payer.account,
-      value: ETH_PRICE,
-    });
+    const hash = d.market.write.purchase(
+      [d.ethContent, d.ethToken, recipient.account.address, ETH, ETH_PRICE],
+      {
+        account: payer.account,
+        value: ETH_PRICE,
+      },
+    );
     await viem.assertions.balancesHaveChanged(hash, [
       { address: payer.account.address, amount: -ETH_PRICE },
       { address: recipient.account.address, amount: 0n },
@@ -108,11 +129,60 @@ describe("purchase", () => {
     await buy(d, d.buyers[1], freeToken);
   });
 
+  it("reverts with CurrencyMismatch, taking nothing, when the content switched to a 6-decimal token ahead of the buyer", async () => {
+    const f = await networkHelpers.loadFixture(currencySwitchFixture);
+    const before = await f.token.read.balanceOf([f.buyer.account.address]);
+    // A million of the new token is 10^12 of its units: within the 10 * 10^18 the buyer allows.
+    await f.market.write.setPrice([f.contentId, f.six.address, f.holding], { account: f.publisher.account });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.purchase([f.contentId, 0n, f.buyer.account.address, f.token.address, f.agreed], {
+        account: f.buyer.account,
+      }),
+      f.market,
+      "CurrencyMismatch",
+      [f.six.address, f.token.address],
+    );
+    assert.equal(await f.six.read.balanceOf([f.buyer.account.address]), f.holding);
+    assert.equal(await f.token.read.balanceOf([f.buyer.account.address]), before);
+    assert.equal(await f.market.read.totalSupply(), 0n);
+    assert.equal(await f.market.read.claimable([f.publisher.account.address, f.six.address]), 0n);
+  });
+
+  it("reverts with CurrencyMismatch when ETH is named for a token content, or a token for an ETH content", async () => {
+    const d = await networkHelpers.loadFixture(twoContentsFixture);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      d.market.write.purchase([d.tokenContent, 0n, d.buyers[1].account.address, ETH, TOKEN_PRICE], {
+        account: d.buyers[1].account,
+        value: TOKEN_PRICE,
+      }),
+      d.market,
+      "CurrencyMismatch",
+      [d.token.address, ETH],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, d.token.address, ETH_PRICE], {
+        account: d.buyers[1].account,
+      }),
+      d.market,
+      "CurrencyMismatch",
+      [ETH, d.token.address],
+    );
+    // A content that does not exist is reported as missing, whatever currency is named.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      d.market.write.purchase([9n, 0n, d.buyers[1].account.address, d.token.address, 0n], {
+        account: d.buyers[1].account,
+      }),
+      d.market,
+      "ContentNotFound",
+      [9n],
+    );
+  });
+
   it("reverts with IncorrectPayment when msg.value differs from the ETH price", async () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     for (const sent of [0n, ETH_PRICE - 1n, ETH_PRICE + 1n]) {
       await viem.assertions.revertWithCustomErrorWithArgs(
-        d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH_PRICE], {
+        d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH, ETH_PRICE], {
           account: d.buyers[1].account,
           value: sent,
         }),
@@ -126,10 +196,13 @@ describe("purchase", () => {
   it("reverts with IncorrectPayment when ETH comes with an ERC-20 purchase", async () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.market.write.purchase([d.tokenContent, 0n, d.buyers[1].account.address, TOKEN_PRICE], {
-        account: d.buyers[1].account,
-        value: 1n,
-      }),
+      d.market.write.purchase(
+        [d.tokenContent, 0n, d.buyers[1].account.address, d.token.address, TOKEN_PRICE],
+        {
+          account: d.buyers[1].account,
+          value: 1n,
+        },
+      ),
       d.market,
       "IncorrectPayment",
       [0n, 1n],
@@ -140,7 +213,7 @@ describe("purchase", () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     await d.market.write.setPrice([d.ethContent, ETH, ETH_PRICE + 1n], { account: d.publisher.account });
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH_PRICE], {
+      d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH, ETH_PRICE], {
         account: d.buyers[1].account,
         value: ETH_PRICE + 1n,
       }),
@@ -153,7 +226,7 @@ describe("purchase", () => {
   it("reverts with InvalidReferrer for a license of another content", async () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.market.write.purchase([d.ethContent, d.tokenToken, d.buyers[1].account.address, ETH_PRICE], {
+      d.market.write.purchase([d.ethContent, d.tokenToken, d.buyers[1].account.address, ETH, ETH_PRICE], {
         account: d.buyers[1].account,
         value: ETH_PRICE,
       }),
@@ -166,7 +239,7 @@ describe("purchase", () => {
   it("reverts with InvalidReferrer for a token that does not exist", async () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.market.write.purchase([d.ethContent, 99n, d.buyers[1].account.address, ETH_PRICE], {
+      d.market.write.purchase([d.ethContent, 99n, d.buyers[1].account.address, ETH, ETH_PRICE], {
         account: d.buyers[1].account,
         value: ETH_PRICE,
       }),
@@ -180,7 +253,9 @@ describe("purchase", () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     for (const id of [0n, 3n]) {
       await viem.assertions.revertWithCustomErrorWithArgs(
-        d.market.write.purchase([id, 0n, d.buyers[1].account.address, 0n], { account: d.buyers[1].account }),
+        d.market.write.purchase([id, 0n, d.buyers[1].account.address, ETH, 0n], {
+          account: d.buyers[1].account,
+        }),
         d.market,
         "ContentNotFound",
         [id],
@@ -191,7 +266,7 @@ describe("purchase", () => {
   it("reverts with ERC721InvalidReceiver for a zero recipient", async () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.market.write.purchase([d.ethContent, 0n, zeroAddress, ETH_PRICE], {
+      d.market.write.purchase([d.ethContent, 0n, zeroAddress, ETH, ETH_PRICE], {
         account: d.buyers[1].account,
         value: ETH_PRICE,
       }),
@@ -204,7 +279,7 @@ describe("purchase", () => {
   it("reverts with ERC721InvalidReceiver for a contract recipient that cannot hold ERC-721", async () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.market.write.purchase([d.ethContent, 0n, d.token.address, ETH_PRICE], {
+      d.market.write.purchase([d.ethContent, 0n, d.token.address, ETH, ETH_PRICE], {
         account: d.buyers[1].account,
         value: ETH_PRICE,
       }),
@@ -228,7 +303,7 @@ describe("purchase", () => {
     const buyer = d.buyers[1];
     await d.token.write.approve([d.market.address, TOKEN_PRICE - 1n], { account: buyer.account });
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.market.write.purchase([d.tokenContent, 0n, buyer.account.address, TOKEN_PRICE], {
+      d.market.write.purchase([d.tokenContent, 0n, buyer.account.address, d.token.address, TOKEN_PRICE], {
         account: buyer.account,
       }),
       d.token,
@@ -240,7 +315,7 @@ describe("purchase", () => {
   it("reverts with TransferShortfall for a fee-on-transfer token", async () => {
     const f = await networkHelpers.loadFixture(feeOnTransferFixture);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      f.market.write.purchase([f.contentId, 0n, f.buyer.account.address, 10_000n], {
+      f.market.write.purchase([f.contentId, 0n, f.buyer.account.address, f.feeToken.address, 10_000n], {
         account: f.buyer.account,
       }),
       f.market,
@@ -254,7 +329,7 @@ describe("purchase", () => {
     const d = await networkHelpers.loadFixture(twoContentsFixture);
     await d.market.write.setContentPaused([d.ethContent, true], { account: d.publisher.account });
     await viem.assertions.revertWithCustomErrorWithArgs(
-      d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH_PRICE], {
+      d.market.write.purchase([d.ethContent, 0n, d.buyers[1].account.address, ETH, ETH_PRICE], {
         account: d.buyers[1].account,
         value: ETH_PRICE,
       }),
