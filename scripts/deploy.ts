@@ -7,7 +7,8 @@
  *
  * SUPERDIST_DEPLOYMENT_OUT=<file.json> writes the record there instead (startLocalChain uses it).
  */
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { type Deployment, deployments, LOCAL_CHAIN_ID } from "@superdist/contracts";
 import { network } from "hardhat";
 import DemoTokenModule from "../ignition/modules/DemoToken.ts";
@@ -22,15 +23,15 @@ const chainId = await publicClient.getChainId();
 const local = chainId === LOCAL_CHAIN_ID;
 const deploymentId = process.env.SUPERDIST_DEPLOYMENT_ID ?? `chain-${chainId}`;
 
+const journal = new URL(`../ignition/deployments/${deploymentId}/`, import.meta.url);
 // A local node starts empty each time, so the journal of an earlier local deployment no longer applies.
 if (local && (await publicClient.getBlockNumber()) === 0n) {
-  await rm(new URL(`../ignition/deployments/${deploymentId}`, import.meta.url), {
-    recursive: true,
-    force: true,
-  });
+  await rm(journal, { recursive: true, force: true });
 }
+await refuseStaleJournal();
 
 const { market } = await connection.ignition.deploy(SuperdistModule, { deploymentId });
+await requireCode(market.address, "market");
 let demoToken: `0x${string}` | undefined;
 if (local || process.env.SUPERDIST_DEMO_TOKEN === "1") {
   demoToken = (await connection.ignition.deploy(DemoTokenModule, { deploymentId })).demoToken.address;
@@ -46,6 +47,32 @@ if (process.env.SUPERDIST_DEPLOYMENT_OUT) {
   await writeFile(DEPLOYMENTS_FILE, `${JSON.stringify(records, null, 2)}\n`);
 }
 console.log(JSON.stringify(record));
+
+/**
+ * Ignition resumes from its journal: on a new chain that reuses a chain id (a restarted anvil or Hardhat node
+ * with blocks mined), it would report contracts that do not exist there. Each address the journal names must
+ * have code on this chain.
+ */
+async function refuseStaleJournal(): Promise<void> {
+  const recorded = await readFile(new URL("deployed_addresses.json", journal), "utf8").catch(() => undefined);
+  if (recorded === undefined) return;
+  for (const [future, address] of Object.entries(JSON.parse(recorded) as Record<string, `0x${string}`>)) {
+    const code = await publicClient.getCode({ address });
+    if (!code || code === "0x") {
+      throw new Error(
+        `The deployment journal ${fileURLToPath(journal)} says ${future} is at ${address}, but chain ${chainId} has no ` +
+          `code there: it is the journal of another chain with the same id. Delete that folder to deploy afresh ` +
+          `(or set SUPERDIST_DEPLOYMENT_ID to keep it), then run the deploy again.`,
+      );
+    }
+  }
+}
+
+async function requireCode(address: `0x${string}`, name: string): Promise<void> {
+  const code = await publicClient.getCode({ address });
+  if (!code || code === "0x")
+    throw new Error(`The ${name} reported at ${address} has no code on chain ${chainId}.`);
+}
 
 /** The first block where the market has code: where event scans start. */
 async function findDeployBlock(address: `0x${string}`): Promise<number> {

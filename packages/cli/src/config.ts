@@ -33,6 +33,7 @@ export const LOCAL_URLS = {
 export type GlobalOptions = {
   rpc?: string;
   market?: string;
+  "from-block"?: string;
   verifier?: string;
   dapp?: string;
   identity?: string;
@@ -104,12 +105,16 @@ export async function loadContext(options: GlobalOptions, io: CliIO): Promise<Co
     );
   }
   const marketOverride = options.market ?? env.SUPERDIST_MARKET;
+  const fromBlock = parseFromBlock(options["from-block"] ?? env.SUPERDIST_FROM_BLOCK);
   if (marketOverride !== undefined && !isAddress(marketOverride)) {
     throw new CliError("CONFIG", `The market address "${marketOverride}" is not an address.`);
   }
   let deployment: Deployment;
   try {
-    deployment = resolveDeployment(chainId, marketOverride ? { market: marketOverride } : {});
+    deployment = resolveDeployment(chainId, {
+      ...(marketOverride ? { market: marketOverride } : {}),
+      ...(fromBlock !== undefined ? { deployBlock: fromBlock } : {}),
+    });
   } catch (cause) {
     throw new CliError(
       "CONFIG",
@@ -182,4 +187,13 @@ async function readAccount(options: GlobalOptions, io: CliIO): Promise<Account |
     throw new CliError("WALLET_INVALID", "The wallet key is not a 32-byte hex private key.");
   }
   return privateKeyToAccount(hex);
+}
+
+/** Where event scans of the market start: its deploy block, which only the record of that very market knows. */
+function parseFromBlock(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  if (!/^\d+$/.test(value.trim())) {
+    throw new CliError("USAGE", `--from-block takes a block number, not "${value}".`);
+  }
+  return Number(value.trim());
 }

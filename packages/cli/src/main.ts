@@ -44,6 +44,8 @@ A currency is ETH, the symbol of a token the deployment knows (the demo token, D
 Options:
   --rpc <url>          chain RPC (SUPERDIST_RPC_URL, default the local stack)
   --market <address>   market contract (SUPERDIST_MARKET, default the generated deployment)
+  --from-block <n>     where the market's history starts (SUPERDIST_FROM_BLOCK; known for the generated
+                       deployment's market, 0 for any other)
   --verifier <urls>    verifier URL(s), comma separated (SUPERDIST_VERIFIER_URL)
   --dapp <url>         dApp URL for purchase and share links (SUPERDIST_DAPP_URL)
   --tracker <url>      WebSocket tracker (SUPERDIST_TRACKER_URL, default the local stack's); repeatable
@@ -66,6 +68,7 @@ const OPTIONS = {
   dapp: { type: "string" },
   identity: { type: "string" },
   "key-file": { type: "string" },
+  "from-block": { type: "string" },
   json: { type: "boolean" },
   yes: { type: "boolean", short: "y" },
   help: { type: "boolean", short: "h" },

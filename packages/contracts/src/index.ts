@@ -32,7 +32,8 @@ export class DeploymentNotFoundError extends SuperdistError<"DEPLOYMENT_NOT_FOUN
 
 /**
  * The deployment for `chainId`: the generated record, with any explicitly given address taking precedence
- * (a deployment on another network, or a test's fresh node).
+ * (a deployment on another network, or a test's fresh node). The record's deploy block belongs to the record's
+ * market only: another market's event scans start at its own block, given, or at 0.
  */
 export function resolveDeployment(
   chainId: number,
@@ -41,11 +42,13 @@ export function resolveDeployment(
   const known: Deployment | undefined = deployments[String(chainId)];
   const market = overrides.market ?? known?.market;
   if (!market) throw new DeploymentNotFoundError(chainId);
+  const recorded =
+    known !== undefined && known.market.toLowerCase() === market.toLowerCase() ? known : undefined;
   return {
     chainId,
     market,
-    demoToken: overrides.demoToken ?? known?.demoToken,
-    deployBlock: overrides.deployBlock ?? known?.deployBlock ?? 0,
+    demoToken: overrides.demoToken ?? recorded?.demoToken,
+    deployBlock: overrides.deployBlock ?? recorded?.deployBlock ?? 0,
   };
 }
 
