@@ -236,7 +236,13 @@ async function writeHistory(chain: LocalChain, client: PublicClient): Promise<Hi
           encodeFunctionData({
             abi: superdistMarketAbi,
             functionName: "purchase",
-            args: [p.contentId, p.referrer, p.recipient, PRICE],
+            args: [
+              p.contentId,
+              p.referrer,
+              p.recipient,
+              p.contentId % 2n === 1n ? ETH : chain.demoToken,
+              PRICE,
+            ],
           }),
           p.contentId % 2n === 1n ? PRICE : 0n,
         ),
@@ -249,26 +255,9 @@ async function writeHistory(chain: LocalChain, client: PublicClient): Promise<Hi
       abi: superdistMarketAbi,
       functionName: "totalSupply",
     });
+    // A reverted purchase would shift every later token id away from the plan.
     if (supply !== BigInt(from + slice.length)) {
-      const block = await call<{ transactions: Hex[] }>("eth_getBlockByNumber", ["latest", false]);
-      const receipt = await call<{ status: Hex; gasUsed: Hex }>("eth_getTransactionReceipt", [
-        block.transactions[0],
-      ]);
-      const replay = await call("eth_call", [
-        {
-          ...send(payer, chain.market, "0x").params[0],
-          data: encodeFunctionData({
-            abi: superdistMarketAbi,
-            functionName: "purchase",
-            args: [slice[0]?.contentId ?? 0n, slice[0]?.referrer ?? 0n, slice[0]?.recipient ?? owner, PRICE],
-          }),
-          value: numberToHex((slice[0]?.contentId ?? 0n) % 2n === 1n ? PRICE : 0n),
-        },
-        "latest",
-      ]).catch((error) => String(error));
-      throw new Error(
-        `supply ${supply} after ${from + slice.length}; first receipt ${JSON.stringify(receipt)}; replay ${replay}`,
-      );
+      throw new Error(`${from + slice.length - Number(supply)} purchases of block ${blocks} reverted`);
     }
     if (blocks % 20 === 0)
       log(`${from + slice.length} purchases in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -414,7 +403,7 @@ async function measureIndexer(
       const data = encodeFunctionData({
         abi: superdistMarketAbi,
         functionName: "purchase",
-        args: [contentId, 0n, recipient, PRICE],
+        args: [contentId, 0n, recipient, contentId % 2n === 1n ? ETH : chain.demoToken, PRICE],
       });
       const hash = await call<Hex>("eth_sendTransaction", [
         { from: payer, to: chain.market, data, value: numberToHex(contentId % 2n === 1n ? PRICE : 0n) },
@@ -432,9 +421,9 @@ async function measureIndexer(
       const [catalogMs, catalog] = await timed(() => getCatalog(indexed, { limit: 100 }));
       if (catalog.length !== Math.min(100, CONTENTS)) {
         const counts = await Promise.all([
-          indexed.query(sql`select count(*) as contents from content`),
-          indexed.query(sql`select count(*) as licenses from license`),
-          indexed.query(sql`select count(*) as sales from content_sales`),
+          indexed.query(sql`select count(*) as contents from contents`),
+          indexed.query(sql`select count(*) as licenses from licenses`),
+          indexed.query(sql`select count(*) as sales from sales`),
         ]).catch((error) => String(error));
         throw new Error(
           `${label}: catalog of ${catalog.length}; ${JSON.stringify(counts)}\n${indexer.tail()}`,

@@ -106,7 +106,7 @@ export function indexerSuite(options: { database: () => Promise<Database>; index
       await caughtUp(indexer.client, market);
       const compared = await expectIndexEqualsChain(indexer.client, market);
       // Pins the size of the history, so that a change leaving little to compare shows here.
-      expect(compared).toEqual({ licenses: 17, credits: 23, claims: 3 });
+      expect(compared).toEqual({ licenses: 39, credits: 23, claims: 3 });
     },
     5 * MINUTE,
   );

@@ -1,4 +1,4 @@
-import { index, onchainTable, primaryKey } from "ponder";
+import { index, onchainTable, onchainView, primaryKey } from "ponder";
 
 /**
  * The market's events as tables. Amounts and ids are `numeric(78)` (Ponder's `bigint`) because they are uint256 on
@@ -182,3 +182,20 @@ export const balance = onchainTable(
   }),
   (table) => ({ pk: primaryKey({ columns: [table.account, table.currency] }) }),
 );
+
+/*
+ * The client reads these views, never the tables. On PGlite, Ponder runs the client's SQL in the indexer's own
+ * session, and a large flush there leaves behind a temporary table named after each table it updated in bulk,
+ * emptied but never dropped. Temporary tables come first in the search path, so an unqualified `content` would
+ * read that empty copy. A view names its table with the schema, so it reads the real one.
+ */
+export const contents = onchainView("contents").as((qb) => qb.select().from(content));
+export const sales = onchainView("sales").as((qb) => qb.select().from(contentSales));
+export const licenses = onchainView("licenses").as((qb) => qb.select().from(license));
+export const transfers = onchainView("transfers").as((qb) => qb.select().from(transfer));
+export const credits = onchainView("credits").as((qb) => qb.select().from(credit));
+export const claims = onchainView("claims").as((qb) => qb.select().from(claim));
+export const balances = onchainView("balances").as((qb) => qb.select().from(balance));
+export const currencies = onchainView("currencies").as((qb) => qb.select().from(currency));
+export const chains = onchainView("chains").as((qb) => qb.select().from(chainMeta));
+export const markets = onchainView("markets").as((qb) => qb.select().from(market));

@@ -46,7 +46,7 @@ export async function getAccountActivity(
   const [balances, credits, claims, trees] = await Promise.all([
     indexer.query<{ currency: string; amount: string | null }>(sql`
       select cu.address as currency, b.claimable as amount
-      from currency cu left join balance b on b.currency = cu.address and b.account = ${who}
+      from currencies cu left join balances b on b.currency = cu.address and b.account = ${who}
       order by cu.first_block, cu.address`),
     indexer.query<
       EventColumns & {
@@ -58,10 +58,10 @@ export async function getAccountActivity(
       }
     >(sql`
       select currency, token_id, ancestor_token_id, level, amount, block_number, log_index, timestamp, transaction_hash
-      from credit where account = ${who} order by block_number, log_index`),
+      from credits where account = ${who} order by block_number, log_index`),
     indexer.query<EventColumns & { currency: string; to: string; amount: string }>(sql`
       select currency, "to", amount, block_number, log_index, timestamp, transaction_hash
-      from claim where account = ${who} order by block_number, log_index`),
+      from claims where account = ${who} order by block_number, log_index`),
     indexer.query<{
       tree: string;
       token_id: string;
@@ -71,7 +71,7 @@ export async function getAccountActivity(
       level: number;
     }>(sql`
       select o.token_id as tree, d.token_id, d.content_id, d.owner, d.parent, d.generation - o.generation as level
-      from license o join license d on ${inSubtree("d", "o")}
+      from licenses o join licenses d on ${inSubtree("d", "o")}
       where o.owner = ${who}
       order by o.token_id, d.generation, d.token_id`),
   ]);

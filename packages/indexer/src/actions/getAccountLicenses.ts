@@ -18,7 +18,7 @@ export async function getAccountLicenses(
 ): Promise<GetAccountLicensesReturnType> {
   const content = contentId === undefined ? sql`` : sql`and l.content_id = ${param(contentId)}`;
   const rows = await indexer.query<LicenseRow>(sql`
-    select ${licenseColumns("l")} from license l where l.owner = ${param(account)} ${content}
+    select ${licenseColumns("l")} from licenses l where l.owner = ${param(account)} ${content}
     order by l.token_id`);
   return rows.map(toIndexedLicense);
 }

@@ -97,8 +97,8 @@ export async function getCatalog(
   const filter = publisher ? sql`where publisher = ${param(publisher)}` : sql``;
   const rows = await indexer.query<CatalogRow>(sql`
     select ${contentColumns}, s.currency as sale_currency, s.count as sale_count, s.revenue as sale_revenue
-    from (select * from content ${filter} order by content_id desc limit ${page} offset ${Math.max(offset, 0)}) c
-    left join content_sales s on s.content_id = c.content_id
+    from (select * from contents ${filter} order by content_id desc limit ${page} offset ${Math.max(offset, 0)}) c
+    left join sales s on s.content_id = c.content_id
     order by c.content_id desc, s.currency`);
   const entries: CatalogEntry[] = [];
   for (const row of rows) {

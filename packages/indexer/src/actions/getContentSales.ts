@@ -33,18 +33,18 @@ export async function getContentSales(
   const id = param(contentId);
   const clamp = (value: number) => Math.min(Math.max(Math.trunc(value), 0), 1000);
   const [contents, sales, holders, holderCount, licenses] = await Promise.all([
-    indexer.query<ContentRow>(sql`select ${contentColumns} from content c where c.content_id = ${id}`),
+    indexer.query<ContentRow>(sql`select ${contentColumns} from contents c where c.content_id = ${id}`),
     indexer.query<{ currency: string; count: number; revenue: string }>(
-      sql`select currency, count, revenue from content_sales where content_id = ${id} order by currency`,
+      sql`select currency, count, revenue from sales where content_id = ${id} order by currency`,
     ),
     indexer.query<{ owner: string; licenses: number | string }>(sql`
-      select owner, count(*) as licenses from license where content_id = ${id}
+      select owner, count(*) as licenses from licenses where content_id = ${id}
       group by owner order by count(*) desc, owner limit ${clamp(holdersLimit)}`),
     indexer.query<{ holders: number | string }>(
-      sql`select count(distinct owner) as holders from license where content_id = ${id}`,
+      sql`select count(distinct owner) as holders from licenses where content_id = ${id}`,
     ),
     indexer.query<LicenseRow>(sql`
-      select ${licenseColumns("l")} from license l where l.content_id = ${id}
+      select ${licenseColumns("l")} from licenses l where l.content_id = ${id}
       order by l.token_id desc limit ${clamp(limit)}`),
   ]);
   const [content] = contents;

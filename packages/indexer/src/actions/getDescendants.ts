@@ -42,7 +42,7 @@ export async function getDescendants(
     maxDepth === undefined ? sql`` : sql`and d.generation - a.generation <= ${Math.trunc(maxDepth)}`;
   const rows = await indexer.query<DescendantRow>(sql`
     select d.token_id, d.content_id, d.parent, d.owner, d.generation, d.generation - a.generation as depth
-    from license a join license d on ${inSubtree("d", "a")}
+    from licenses a join licenses d on ${inSubtree("d", "a")}
     where a.token_id = ${id} and d.token_id <> ${id} ${depth}
     order by d.generation, d.token_id`);
   return rows.map((row) => ({

@@ -52,7 +52,7 @@ export async function getIndexStatus(
   const [status, meta, head, chainId] = await Promise.allSettled([
     indexer.getJson<PonderStatus>("/status"),
     indexer.query<{ chain_id: number; market: string; deploy_block: string; deploy_block_hash: string }>(
-      sql`select chain_id, market, deploy_block, deploy_block_hash from chain_meta`,
+      sql`select chain_id, market, deploy_block, deploy_block_hash from chains`,
     ),
     getBlockNumber(client, { cacheTime: 0 }),
     getChainId(client),
