@@ -71,7 +71,7 @@ async function buy(
   price: bigint,
   account: Awaited<ReturnType<typeof freshBuyer>>,
 ) {
-  const hash = await market.write.purchase([contentId, referrer, account.address, price], {
+  const hash = await market.write.purchase([contentId, referrer, account.address, currency, price], {
     account,
     value: currency === zeroAddress ? price : 0n,
   });
@@ -91,7 +91,7 @@ async function lineage(contentId: bigint, currency: Address, price: bigint) {
       await gasOf(await token.write.mint([holder.account.address, price * 10n]));
       await gasOf(await token.write.approve([market.address, maxUint256], { account: holder.account }));
     }
-    const hash = await market.write.purchase([contentId, referrer, holder.account.address, price], {
+    const hash = await market.write.purchase([contentId, referrer, holder.account.address, currency, price], {
       account: holder.account,
       value: currency === zeroAddress ? price : 0n,
     });
@@ -142,7 +142,7 @@ for (const [label, content, currency, price] of [
   const signature = await buyer.signTypedData(permit);
   const { v, r, s } = parseSignature(signature);
   const hash = await market.write.purchaseWithPermit(
-    [tokenContent.contentId, 0n, buyer.address, PRICE_TOKEN, deadline, Number(v), r, s],
+    [tokenContent.contentId, 0n, buyer.address, demoToken.address, PRICE_TOKEN, deadline, Number(v), r, s],
     { account: buyer },
   );
   record("purchase ERC-20 with permit, depth 0", await gasOf(hash));

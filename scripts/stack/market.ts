@@ -15,6 +15,7 @@ import {
   http,
   type PrivateKeyAccount,
   type PublicClient,
+  zeroAddress,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
@@ -88,7 +89,7 @@ export async function startMarketFixture(): Promise<MarketFixture> {
         args: [
           {
             price: PRICE,
-            currency: "0x0000000000000000000000000000000000000000",
+            currency: zeroAddress,
             rewardBps: [1000],
             payout: publisher.address,
             royaltyBps: 0,
@@ -112,7 +113,7 @@ export async function startMarketFixture(): Promise<MarketFixture> {
     async buy(contentId, buyer, referrerTokenId = 0n) {
       const receipt = await send(buyer, {
         functionName: "purchase",
-        args: [contentId, referrerTokenId, buyer.address, PRICE],
+        args: [contentId, referrerTokenId, buyer.address, zeroAddress, PRICE],
         value: PRICE,
       });
       return purchasedTokenId(receipt);

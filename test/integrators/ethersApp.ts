@@ -84,7 +84,8 @@ export async function buyWithEth(
   const { currency, price } = await readContent(session, contentId);
   if (currency !== ETH) throw new Error(`Content ${contentId} is priced in ${currency}, not ETH.`);
   const buyer = await session.signer.getAddress();
-  const tx = await market(session).purchase(contentId, referrerTokenId, buyer, price, { value: price });
+  // The currency is named with the price: a content moved to another currency meanwhile reverts instead of charging.
+  const tx = await market(session).purchase(contentId, referrerTokenId, buyer, ETH, price, { value: price });
   return purchaseOf(session, await mined(tx));
 }
 
@@ -121,6 +122,7 @@ export async function buyWithPermit(
     contentId,
     referrerTokenId,
     buyer,
+    currency,
     price,
     deadline,
     v,

@@ -318,6 +318,34 @@ describe("SDK actions on a local chain", () => {
     assert.equal(await publicClient.getTransactionCount({ address: buyer.account.address }), nonce);
   });
 
+  test("a currency changed since the buyer saw the price reverts before anything is approved, signed or paid", async () => {
+    const agreed = parseUnits("10", 18);
+    const { contentId } = await publish("moved.bin", { currency: chain.demoToken, price: agreed });
+    const buyer = wallets[4] as Signer;
+    // The publisher moves the content to ETH after the buyer saw it priced in the demo token.
+    await publisher().writeContract({
+      address: chain.market,
+      abi: superdistMarketAbi,
+      functionName: "setPrice",
+      args: [contentId, ETH, parseEther("0.01")],
+    });
+    const nonce = await publicClient.getTransactionCount({ address: buyer.account.address });
+    const stages: string[] = [];
+    await assert.rejects(
+      purchaseLicense(buyer, {
+        market: chain.market,
+        contentId,
+        referrerTokenId: 0n,
+        maxPrice: agreed,
+        currency: chain.demoToken,
+        onStage: (s) => stages.push(`${s.operation}:${s.status}`),
+      }),
+      (error: Error) => /CurrencyMismatch/.test(String(error)),
+    );
+    assert.deepEqual(stages, ["purchase:simulating"]);
+    assert.equal(await publicClient.getTransactionCount({ address: buyer.account.address }), nonce);
+  });
+
   test("in an ERC-20 with permit the buyer signs once, and with an allowance no permit is asked", async () => {
     const price = parseUnits("12.5", 18);
     const { contentId } = await publish("dusd.bin", { currency: chain.demoToken, price });

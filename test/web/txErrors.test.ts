@@ -32,7 +32,7 @@ function reverted(abi: Abi, errorName: string, args: readonly unknown[]) {
   return new ContractFunctionExecutionError(cause, {
     abi: superdistMarketAbi,
     functionName: "purchase",
-    args: [1n, 0n, zeroAddress, parseEther("0.01")],
+    args: [1n, 0n, zeroAddress, zeroAddress, parseEther("0.01")],
   });
 }
 

@@ -69,7 +69,9 @@ export function BuyPanel({
         market,
         contentId,
         referrerTokenId,
+        // The price and currency shown: a content repriced or moved to another token since is refused, not paid.
         maxPrice,
+        currency: content.currency,
         verifierUrls,
         fromBlock,
         publicClient,

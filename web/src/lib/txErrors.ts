@@ -79,6 +79,14 @@ export const revertWords: Record<string, Words> = {
   OwnableInvalidOwner: () => "That address cannot own the market.",
   PermitNeedsToken: () =>
     "This content is priced in ETH, which needs no spending permission; buy it directly.",
+  CurrencyMismatch: () =>
+    "The publisher changed the currency of this content since you saw its price. Nothing was charged; check the new price and buy again.",
+  ContentIdsExhausted: ([max]) =>
+    `This market cannot take more content: all ${String(max)} content ids are used.`,
+  TokenIdsExhausted: ([max]) =>
+    `This market cannot sell more licenses: all ${String(max)} license ids are used.`,
+  ClaimForNotAllowed: () =>
+    "That account has not allowed others to claim its rewards for it; only its owner can claim them.",
   FailedCall: () => "A payment the market made failed.",
   InsufficientBalance: () => "The market does not hold enough to make this payment.",
   InvalidShortString: () => "A text field is too long.",

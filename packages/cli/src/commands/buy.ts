@@ -62,6 +62,7 @@ export async function buy(positionals: string[], options: ParsedOptions, io: Cli
     contentId: lineage.contentId,
     referrerTokenId: lineage.holderTokenId,
     maxPrice: copy.content.price,
+    currency: copy.content.currency,
     verifierUrls: ctx.verifierUrls,
     again: options.again,
     fromBlock: BigInt(ctx.deployment.deployBlock),

@@ -1,5 +1,12 @@
-import { getContent, getPermitTypedData, superdistMarketAbi } from "@superdist/contracts";
-import { type Address, erc20Abi, type Hash, parseSignature, type TransactionReceipt } from "viem";
+import { ETH, getContent, getPermitTypedData, superdistMarketAbi } from "@superdist/contracts";
+import {
+  type Address,
+  erc20Abi,
+  type Hash,
+  isAddressEqual,
+  parseSignature,
+  type TransactionReceipt,
+} from "viem";
 import { signTypedData } from "viem/actions";
 import { AlreadyOwnedError } from "../errors.ts";
 import { purchasedTokenId } from "../receipts.ts";
@@ -21,10 +28,16 @@ export type PurchaseLicenseParameters = {
   /** Who receives the license; the payer by default. */
   recipient?: Address;
   /**
-   * The most the buyer agreed to pay, in the content's currency; by default the price read now. A price raised
-   * meanwhile then reverts with `PriceAboveMax` instead of charging more.
+   * The most the buyer agreed to pay, in `currency`; by default the price read now. A price raised meanwhile then
+   * reverts with `PriceAboveMax` instead of charging more.
    */
   maxPrice?: bigint;
+  /**
+   * The currency the buyer saw the price in (`ETH` or a token), given with `maxPrice`; by default the currency read
+   * now. A content moved to another currency meanwhile reverts with `CurrencyMismatch` before anything is approved
+   * or signed: a number of units means nothing without its token.
+   */
+  currency?: Address;
   /**
    * The content's verifier. When given, it is checked before anything is paid (it answers, and it is the one the
    * content names), and the purchase resolves only once it is deep enough for that verifier to serve it.
@@ -74,14 +87,21 @@ export async function purchaseLicense(
     : undefined;
   const content = await getContent(reader, { market, contentId });
   const price = parameters.maxPrice ?? content.price;
-  const mode = await getPaymentMode(reader, { market, currency: content.currency, payer, price });
+  const currency = parameters.currency ?? content.currency;
+  // Moved to another currency: nothing is approved or signed, and the purchase as agreed goes straight to its
+  // simulation, which the market refuses with `CurrencyMismatch`.
+  const mode: PaymentMode = isAddressEqual(currency, content.currency)
+    ? await getPaymentMode(reader, { market, currency, payer, price })
+    : isAddressEqual(currency, ETH)
+      ? "eth"
+      : "allowance";
   const purchase = { address: market, abi: superdistMarketAbi } as const;
   let receipt: TransactionReceipt;
 
   if (mode === "permit") {
     const deadline = BigInt(Math.floor(Date.now() / 1000)) + PERMIT_LIFETIME_SECONDS;
     const typed = await getPermitTypedData(reader, {
-      token: content.currency,
+      token: currency,
       owner: payer,
       spender: market,
       value: price,
@@ -103,6 +123,7 @@ export async function purchaseLicense(
           contentId,
           referrerTokenId,
           recipient,
+          currency,
           price,
           deadline,
           Number(v ?? BigInt(yParity + 27)),
@@ -118,7 +139,7 @@ export async function purchaseLicense(
         client,
         reader,
         "approval",
-        { address: content.currency, abi: erc20Abi, functionName: "approve", args: [market, price] },
+        { address: currency, abi: erc20Abi, functionName: "approve", args: [market, price] },
         onStage,
       );
     }
@@ -129,7 +150,7 @@ export async function purchaseLicense(
       {
         ...purchase,
         functionName: "purchase",
-        args: [contentId, referrerTokenId, recipient, price],
+        args: [contentId, referrerTokenId, recipient, currency, price],
         ...(mode === "eth" ? { value: price } : {}),
       },
       onStage,
