@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseHeader, unwrapFileKey, writeHeader } from "@superdist/package";
 import {
+  ChainReader,
   createVerifierApp,
   decodeBase64,
   encodeBase64,
@@ -529,5 +530,57 @@ describe("verifier refusals", () => {
       chainId: Number(chainId),
       verifyingContract,
     });
+  });
+  test("a market address holding another contract answers 502 CHAIN_ERROR, not a refusal of the request", async () => {
+    const token = fixture.chain.demoToken;
+    const misconfigured = await verifierFor(fixture, { market: token });
+    const header = await writeHeader({
+      fileKey: content.fileKey,
+      holderRecipients: [holder.recipient],
+      verifierRecipient: fixture.verifier.recipient,
+      lineage: { ...parseHeader(content.header).lineage, market: token },
+    });
+    const body = await signedRekeyBody({ chainId: fixture.chain.chainId, market: token }, buyer, {
+      header,
+      tokenId,
+      recipient: holder.recipient,
+    });
+    const response = await postRekey(misconfigured.app, body);
+    assert.equal(response.status, 502);
+    assert.deepEqual(await response.json(), {
+      code: "CHAIN_ERROR",
+      message: "The market contract refused a read.",
+    });
+  });
+
+  test("re-keys of one token sent at once cannot together pass its limit", async () => {
+    const limited = await verifierFor(fixture, {
+      rateLimits: { perIp: unlimited, perToken: { capacity: 1, refillPerSecond: 0.001 } },
+    });
+    const fresh = await fixture.buy(content.contentId, buyer);
+    const body = await validBody({ tokenId: fresh });
+    const responses = await Promise.all([postRekey(limited.app, body), postRekey(limited.app, body)]);
+    const statuses = responses.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 429]);
+    const refused = responses.find((r) => r.status === 429) as Response;
+    assert.ok(Number(refused.headers.get("retry-after")) >= 1);
+    await assertRefused(refused, 429, "RATE_LIMITED");
+  });
+
+  test("ownership is read confirmations deep, and never below the first block", async () => {
+    const latest = await fixture.publicClient.getBlockNumber();
+    const readerAt = (confirmations: number) =>
+      new ChainReader({
+        rpcUrl: fixture.chain.rpcUrl,
+        chainId: fixture.chain.chainId,
+        market: fixture.chain.market,
+        confirmations,
+        timeoutMs: 3000,
+        batchWaitMs: 0,
+      });
+    assert.deepEqual(await readerAt(0).readBlock(), { blockTag: "latest" });
+    assert.deepEqual(await readerAt(2).readBlock(), { blockNumber: latest - 2n });
+    assert.deepEqual(await readerAt(Number(latest)).readBlock(), { blockNumber: 0n });
+    assert.deepEqual(await readerAt(Number(latest) + 1000).readBlock(), { blockNumber: 0n });
   });
 });

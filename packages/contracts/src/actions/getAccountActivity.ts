@@ -89,15 +89,17 @@ export async function getAccountActivity(
     list.push(p);
     children.set(p.args.parent, list);
   }
-  const contentOf = new Map(purchases.map((p) => [p.args.tokenId, p.args.contentId]));
-
-  const build = (tokenId: bigint, level: number, owner: Address): LicenseNode => ({
+  // The content comes with each license (the owned record, the purchase event): a license bought before
+  // `fromBlock` and received after it has no purchase in the scan.
+  const build = (tokenId: bigint, contentId: bigint, level: number, owner: Address): LicenseNode => ({
     tokenId,
-    contentId: contentOf.get(tokenId) ?? 0n,
+    contentId,
     owner,
     level,
     earned: earnedBy.get(tokenId) ?? {},
-    children: (children.get(tokenId) ?? []).map((p) => build(p.args.tokenId, level + 1, p.args.recipient)),
+    children: (children.get(tokenId) ?? []).map((p) =>
+      build(p.args.tokenId, p.args.contentId, level + 1, p.args.recipient),
+    ),
   });
 
   return {
@@ -110,6 +112,6 @@ export async function getAccountActivity(
       blockNumber: e.blockNumber,
       transactionHash: e.transactionHash,
     })),
-    licenses: owned.map(({ tokenId }) => build(tokenId, 0, account)),
+    licenses: owned.map(({ tokenId, contentId }) => build(tokenId, contentId, 0, account)),
   };
 }
