@@ -374,15 +374,18 @@ describe("copies over HTTP", () => {
     });
     const bySeed = await fetchCopy({ source: onlySeed });
     assert.deepEqual(Buffer.from(await bySeed.blob.arrayBuffer()), packageBytes);
-    // With no .torrent to be had, a magnet's plain URL (`as`) still gives the copy, under the magnet's name.
+    // With no .torrent to be had, a magnet's plain URL (`as`) still gives the copy, hashed as it arrives: the info
+    // hash under the magnet's name must be the magnet's.
     const onlyUrl = magnetUri({
       infoHash: served.copies[0]?.torrent.infoHash as string,
-      name: "named.superdist",
+      name: "album.bin.superdist",
       urls: [served.copies[0]?.url as string],
     });
     const byPlainUrl = await fetchCopy({ source: onlyUrl });
-    assert.deepEqual([byPlainUrl.name, byPlainUrl.torrent], ["named.superdist", undefined]);
+    assert.deepEqual([byPlainUrl.name, byPlainUrl.torrent], ["album.bin.superdist", undefined]);
     assert.deepEqual(Buffer.from(await byPlainUrl.blob.arrayBuffer()), packageBytes);
+    const renamed = magnetUri({ ...parseMagnet(onlyUrl), name: "renamed.superdist" });
+    await rejectsWith(fetchCopyFile({ source: renamed, output: output("renamed.superdist") }), "INFO_HASH_MISMATCH");
   });
 
   /**

@@ -2,7 +2,11 @@ import { MAX_HEADER_SIZE, PackageError, type PackageHeader, parseHeader } from "
 import { DeliveryError } from "./errors.ts";
 import { type CopySource, type Magnet, webSeedUrl } from "./magnet.ts";
 import {
+  choosePieceLength,
+  infoHashOf,
+  isSafeFileName,
   MAX_TORRENT_SIZE,
+  PieceHasher,
   parseTorrent,
   pieceCount,
   pieceSize,
@@ -390,6 +394,61 @@ async function downloadUrl(
   }
 }
 
+/**
+ * A magnet's plain URL when its .torrent cannot be had: the bytes are hashed as they arrive, cut as this library
+ * cuts a package of that size, and the info hash of the result under the magnet's name must be the magnet's. A
+ * torrent made with other piece lengths cannot be checked this way, and is refused rather than trusted.
+ */
+async function downloadVerifiedUrl(
+  magnet: Magnet,
+  url: string,
+  sink: CopySink,
+  options: DownloadOptions,
+): Promise<DownloadedCopy> {
+  const name = magnet.name;
+  if (name === undefined || !isSafeFileName(name)) {
+    throw new DeliveryError("TORRENT_UNAVAILABLE", "No source gave this magnet's .torrent.", {
+      details: "and without a name (dn) its plain URL cannot be checked against the info hash",
+    });
+  }
+  let hasher: PieceHasher | undefined;
+  const check = new HeaderCheck(undefined);
+  const { size } = await downloadUrl(
+    url,
+    {
+      write: async (bytes) => {
+        if (!hasher) {
+          if (check.total === undefined) throw unverifiable("it sent no Content-Length");
+          hasher = new PieceHasher(choosePieceLength(check.total));
+        }
+        await hasher.update(bytes);
+        check.take(bytes);
+        await sink.write(bytes);
+      },
+    },
+    check,
+    options,
+  );
+  if (!hasher) throw unverifiable("it sent nothing");
+  const { pieces, length } = await hasher.finish();
+  const info = { name, pieceLength: hasher.pieceLength, length, pieces };
+  const infoHash = infoHashOf(info);
+  if (infoHash !== magnet.infoHash) {
+    throw new DeliveryError(
+      "INFO_HASH_MISMATCH",
+      "The file at the magnet's URL is not the torrent it names.",
+      {
+        details: `${url} hashes to ${infoHash} as "${name}", the magnet names ${magnet.infoHash}`,
+      },
+    );
+  }
+  return { name, size, header: check.finish(), from: url };
+}
+
+function unverifiable(reason: string): DeliveryError {
+  return new DeliveryError("FETCH_FAILED", "The magnet's plain URL cannot be checked.", { details: reason });
+}
+
 /** Fetches a copy into `sink`, checking every piece against the torrent and the header against the format. */
 export async function downloadCopy(
   source: CopySource,
@@ -416,9 +475,7 @@ export async function downloadCopy(
     const noTorrent =
       error instanceof DeliveryError && ["TORRENT_UNAVAILABLE", "NO_WEB_SEED"].includes(error.code);
     if (!url || !noTorrent) throw error;
-    // A plain download still gives the copy; without piece hashes, the package's own checks are what stand.
-    const fetched = await downloadCopy({ kind: "url", url }, sink, options);
-    return { ...fetched, name: magnet.name ?? fetched.name };
+    return downloadVerifiedUrl(magnet, url, sink, options);
   }
   options.onTorrent?.(torrent);
   const check = new HeaderCheck(torrent.info.length);

@@ -101,6 +101,49 @@ export function encodeTorrentFile(info: TorrentInfo, options: TorrentFileOptions
   return encodeBencode(file);
 }
 
+/** Cuts bytes into pieces as they arrive, in any chunks, and hashes each one: constant memory for any size. */
+export class PieceHasher {
+  readonly pieceLength: number;
+  length = 0;
+  private readonly hashes: Uint8Array[] = [];
+  private piece: Uint8Array;
+  private filled = 0;
+
+  constructor(pieceLength: number) {
+    this.pieceLength = pieceLength;
+    this.piece = new Uint8Array(pieceLength);
+  }
+
+  async update(chunk: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(this.pieceLength - this.filled, chunk.length - offset);
+      this.piece.set(chunk.subarray(offset, offset + take), this.filled);
+      this.filled += take;
+      offset += take;
+      if (this.filled === this.pieceLength) {
+        this.hashes.push(await sha1Digest(this.piece));
+        this.piece = new Uint8Array(this.pieceLength);
+        this.filled = 0;
+      }
+    }
+    this.length += chunk.length;
+  }
+
+  async finish(): Promise<{ pieces: Uint8Array; length: number }> {
+    if (this.filled > 0) {
+      this.hashes.push(await sha1Digest(this.piece.subarray(0, this.filled)));
+      this.filled = 0;
+    }
+    if (this.length === 0) throw new TypeError("an empty file cannot be a torrent");
+    const pieces = new Uint8Array(this.hashes.length * 20);
+    this.hashes.forEach((hash, index) => {
+      pieces.set(hash, index * 20);
+    });
+    return { pieces, length: this.length };
+  }
+}
+
 export type CreateTorrentParameters = TorrentFileOptions & {
   name: string;
   /** `choosePieceLength(size)` when not given, which needs the size up front: a Blob, or `size`. */
@@ -145,32 +188,12 @@ export async function createTorrent(
   const pieceLength = parameters.pieceLength ?? (size === undefined ? undefined : choosePieceLength(size));
   if (pieceLength === undefined)
     throw new TypeError("createTorrent needs the size or the piece length of a stream");
-  const hashes: Uint8Array[] = [];
-  let piece = new Uint8Array(pieceLength);
-  let filled = 0;
-  let length = 0;
+  const hasher = new PieceHasher(pieceLength);
   for await (const chunk of chunksOf(source)) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(pieceLength - filled, chunk.length - offset);
-      piece.set(chunk.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled === pieceLength) {
-        hashes.push(await sha1Digest(piece));
-        piece = new Uint8Array(pieceLength);
-        filled = 0;
-      }
-    }
-    length += chunk.length;
-    onProgress?.(length, size);
+    await hasher.update(chunk);
+    onProgress?.(hasher.length, size);
   }
-  if (filled > 0) hashes.push(await sha1Digest(piece.subarray(0, filled)));
-  if (length === 0) throw new TypeError("an empty file cannot be a torrent");
-  const pieces = new Uint8Array(hashes.length * 20);
-  hashes.forEach((hash, index) => {
-    pieces.set(hash, index * 20);
-  });
+  const { pieces, length } = await hasher.finish();
   const info = { name, pieceLength, length, pieces };
   const announce = [...new Set(parameters.announce ?? [])];
   const urlList = [...new Set(parameters.urlList ?? [])];
