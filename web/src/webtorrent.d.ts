@@ -12,11 +12,11 @@ declare module "webtorrent/dist/webtorrent.min.js" {
     files: TorrentFile[];
     done: boolean;
     on(event: "download" | "upload", listener: (bytes: number) => void): void;
-    on(event: "done" | "ready" | "wire", listener: () => void): void;
+    on(event: "done" | "ready" | "wire" | "metadata", listener: () => void): void;
     on(event: "error", listener: (error: Error | string) => void): void;
     destroy(): void;
   };
-  export type TorrentOptions = { announce?: string[]; name?: string };
+  export type TorrentOptions = { announce?: string[]; name?: string; pieceLength?: number };
   export default class WebTorrent {
     constructor(options?: Record<string, unknown>);
     seed(input: File | Blob | File[], options: TorrentOptions, onSeed?: (torrent: Torrent) => void): Torrent;

@@ -115,10 +115,7 @@ export function useOpenCopy() {
   const fetchAndOpen = useCallback(
     async (magnet: string) => {
       setCopy(undefined);
-      if (!trackerUrl) {
-        setPhase({ step: "error", message: "Peer-to-peer sharing is not set up for this deployment." });
-        return;
-      }
+      // A link with a web seed needs no tracker; one without says so when fetchShared refuses it.
       setPhase({ step: "fetching", done: 0, total: undefined });
       try {
         const file = await fetchShared(magnet, { trackerUrl, iceServers }, (done, total) =>

@@ -1,10 +1,16 @@
 import { SuperdistError } from "@superdist/errors";
+import { choosePieceLength, fetchCopy, type Magnet, parseMagnet } from "@superdist/sdk";
 import type WebTorrent from "webtorrent/dist/webtorrent.min.js";
 import type { Torrent } from "webtorrent/dist/webtorrent.min.js";
 
-/** Peer-to-peer sharing of packages between browsers over WebRTC, found through a WebSocket tracker. */
+/**
+ * Peer-to-peer sharing of packages between browsers over WebRTC, found through a WebSocket tracker, and fetching
+ * from the web seeds a magnet names (`superdist share`, any HTTP server with CORS).
+ */
 
-export type P2PSettings = { trackerUrl: string; iceServers: string[] };
+export { magnetFromShareLink, shareLinkFor } from "@superdist/sdk";
+
+export type P2PSettings = { trackerUrl: string | null; iceServers: string[] };
 
 let client: Promise<WebTorrent> | undefined;
 
@@ -23,18 +29,10 @@ function getClient(settings: P2PSettings): Promise<WebTorrent> {
   return client;
 }
 
-export class P2PError extends SuperdistError<"TORRENT_ERROR" | "NOT_A_PACKAGE_LINK"> {
+export class P2PError extends SuperdistError<
+  "TORRENT_ERROR" | "NOT_A_PACKAGE_LINK" | "NO_TRACKER" | "STALLED"
+> {
   override name = "P2PError";
-}
-
-/** The magnet link a share link carries after `#`, so that it never reaches a server. */
-export function magnetFromShareLink(link: string): string | undefined {
-  const at = link.indexOf("magnet:?");
-  return at >= 0 ? decodeURIComponent(link.slice(at)) : undefined;
-}
-
-export function shareLinkFor(origin: string, magnet: string): string {
-  return `${origin}/open#${magnet}`;
 }
 
 function whenReady(torrent: Torrent, settle: () => void, reject: (error: P2PError) => void): void {
@@ -44,16 +42,24 @@ function whenReady(torrent: Torrent, settle: () => void, reject: (error: P2PErro
 
 const seeding = new WeakMap<Blob, Promise<Torrent>>();
 
-/** Seeds a copy from this browser for as long as the page is open (once per copy). */
+/**
+ * Seeds a copy from this browser for as long as the page is open (once per copy). Its pieces are cut as the
+ * shared library cuts them, so that the publisher's copy seeded here is the torrent its metadata names.
+ */
 export function seed(copy: Blob, name: string, settings: P2PSettings): Promise<Torrent> {
   let pending = seeding.get(copy);
   if (!pending) {
+    const { trackerUrl } = settings;
+    if (!trackerUrl)
+      return Promise.reject(new P2PError("NO_TRACKER", "Peer-to-peer sharing is not set up here."));
     pending = getClient(settings).then(
       (instance) =>
         new Promise<Torrent>((resolve, reject) => {
           const file = new File([copy], name, { type: "application/octet-stream" });
-          instance.seed(file, { announce: [settings.trackerUrl], name }, (torrent) =>
-            whenReady(torrent, () => resolve(torrent), reject),
+          instance.seed(
+            file,
+            { announce: [trackerUrl], name, pieceLength: choosePieceLength(copy.size) },
+            (torrent) => whenReady(torrent, () => resolve(torrent), reject),
           );
         }),
     );
@@ -63,27 +69,103 @@ export function seed(copy: Blob, name: string, settings: P2PSettings): Promise<T
   return pending;
 }
 
-/** Fetches a shared copy from the browsers seeding it. */
-export async function fetchShared(
+/** WebTorrent found neither metadata nor bytes for this long: the HTTP path takes over. */
+const STALL_MS = 8_000;
+
+type Progress = (done: number, total: number | undefined) => void;
+
+/** Through WebTorrent: browsers seeding the torrent and the magnet's web seeds, at once. */
+async function fetchWithWebTorrent(
   magnet: string,
   settings: P2PSettings,
-  onProgress: (done: number, total: number | undefined) => void,
+  onProgress: Progress,
+  stallMs: number | undefined,
 ): Promise<File> {
   const instance = await getClient(settings);
   const existing = await instance.get(magnet);
-  const torrent =
-    existing ??
-    (await new Promise<Torrent>((resolve) => {
-      instance.add(magnet, { announce: [settings.trackerUrl] }, resolve);
-    }));
+  const announce = settings.trackerUrl ? [settings.trackerUrl] : [];
+  const torrent = existing ?? instance.add(magnet, { announce });
   if (!torrent.done) {
     await new Promise<void>((resolve, reject) => {
-      torrent.on("download", () => onProgress(torrent.downloaded, torrent.length));
-      torrent.on("done", () => resolve());
-      torrent.on("error", (error) => reject(new P2PError("TORRENT_ERROR", String(error))));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const watch = () => {
+        if (stallMs === undefined) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (!existing) torrent.destroy();
+          reject(new P2PError("STALLED", `nothing arrived for ${stallMs / 1000} s`));
+        }, stallMs);
+      };
+      watch();
+      torrent.on("metadata", watch);
+      torrent.on("download", () => {
+        watch();
+        onProgress(torrent.downloaded, torrent.length);
+      });
+      torrent.on("done", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      torrent.on("error", (error) => {
+        clearTimeout(timer);
+        reject(new P2PError("TORRENT_ERROR", String(error)));
+      });
     });
   }
   const [file] = torrent.files;
   onProgress(file.length, file.length);
   return new File([await file.blob()], file.name);
+}
+
+export type FetchSharedOptions = {
+  /** How long WebTorrent may find nothing before plain HTTP takes over; 8 s. */
+  stallMs?: number;
+  /** Which path delivered the copy: WebTorrent (peers and web seeds), or the shared library over HTTP. */
+  onSource?: (source: "webtorrent" | "http") => void;
+};
+
+function overHttp(magnet: Magnet): boolean {
+  return magnet.webSeeds.length + magnet.torrentUrls.length + magnet.urls.length > 0;
+}
+
+/**
+ * Fetches a shared copy: from the browsers seeding it and the magnet's web seeds through WebTorrent; and when
+ * WebTorrent gets nowhere (no peer, no tracker, a web seed it cannot use), over plain HTTP with the shared
+ * library, which checks the same info hash and piece hashes. A copy fetched that way is seeded from here too.
+ */
+export async function fetchShared(
+  magnet: string,
+  settings: P2PSettings,
+  onProgress: Progress,
+  options: FetchSharedOptions = {},
+): Promise<File> {
+  const parsed = parseMagnet(magnet);
+  if (!overHttp(parsed)) {
+    if (!settings.trackerUrl && parsed.trackers.length === 0) {
+      throw new P2PError(
+        "NO_TRACKER",
+        "This link names no web seed, and peer-to-peer sharing is not set up here.",
+      );
+    }
+    const file = await fetchWithWebTorrent(magnet, settings, onProgress, undefined);
+    options.onSource?.("webtorrent");
+    return file;
+  }
+  try {
+    const file = await fetchWithWebTorrent(magnet, settings, onProgress, options.stallMs ?? STALL_MS);
+    options.onSource?.("webtorrent");
+    return file;
+  } catch (error) {
+    if (!(error instanceof P2PError)) throw error;
+  }
+  options.onSource?.("http");
+  const fetched = await fetchCopy({
+    source: { kind: "magnet", magnet: parsed, uri: magnet },
+    onStage: (stage) => {
+      if (stage.status === "progress") onProgress(stage.done, stage.total);
+    },
+  });
+  const file = new File([fetched.blob], fetched.name, { type: "application/octet-stream" });
+  if (settings.trackerUrl) seed(file, fetched.name, settings).catch(() => {});
+  return file;
 }
