@@ -22,6 +22,10 @@ export type FlowStates = {
   "rekey-signature"?: SignState;
   verifier?: VerifierState;
   encrypt?: Progress;
+  /** Hashing the encrypted copy into the torrent its metadata names. */
+  torrent?: Progress;
+  /** The metadata pointed at the copy again, when publishing renumbered it. */
+  metadata?: TxState;
   confirmations?: { seen: number; needed: number };
 };
 

@@ -8,6 +8,7 @@ import { browserIdentity } from "../lib/identity.ts";
 import { encryptInWorker } from "../lib/packageWorker.ts";
 import { useFlow } from "./useFlow.ts";
 import { useMarket } from "./useMarket.ts";
+import { useRuntimeConfig } from "./useRuntimeConfig.ts";
 
 export type Published = { contentId: bigint; blob: Blob; fileName: string };
 
@@ -17,13 +18,14 @@ export type Published = { contentId: bigint; blob: Blob; fileName: string };
  */
 export function usePublishContent() {
   const { market, chainId, verifierUrls } = useMarket();
+  const { trackerUrl } = useRuntimeConfig();
   const flow = useFlow();
   const { run } = flow;
   const [published, setPublished] = useState<Published>();
   const [problem, setProblem] = useState<string>();
 
   const publish = useCallback(
-    async (file: File, terms: PublishTerms) => {
+    async (file: File, terms: PublishTerms, delivery: { webSeed?: string } = {}) => {
       setProblem(undefined);
       if (!market) return;
       if (verifierUrls.length === 0) {
@@ -31,6 +33,7 @@ export function usePublishContent() {
         return;
       }
       let blob: Blob | undefined;
+      const fileName = copyFileName(file.name, 0n);
       const result = await run(async ({ signer, publicClient, onStage }) => {
         const identity = await browserIdentity();
         return publishContent(signer, {
@@ -46,10 +49,17 @@ export function usePublishContent() {
           replaceHeader: async (header, contentId) => {
             blob = await rekeyBlob(blob as Blob, header, { publishedAs: contentId });
           },
+          // The metadata names this copy's torrent: the tracker browsers meet at, and the publisher's web seed if
+          // they serve one (`superdist share`). Seeded from this browser, the copy is that torrent.
+          sources: {
+            name: fileName,
+            trackers: trackerUrl ? [trackerUrl] : [],
+            webSeeds: delivery.webSeed ? [delivery.webSeed] : [],
+          },
+          readPackage: async () => blob as Blob,
         });
       });
       if (!result || !blob) return;
-      const fileName = copyFileName(file.name, 0n);
       await storeCopy({
         chainId,
         market,
@@ -61,7 +71,7 @@ export function usePublishContent() {
       });
       setPublished({ contentId: result.contentId, blob, fileName });
     },
-    [market, chainId, verifierUrls, run],
+    [market, chainId, verifierUrls, trackerUrl, run],
   );
 
   return { publish, published, problem, states: flow.states, running: flow.running };

@@ -53,6 +53,8 @@ function PublishForm() {
   const [customToken, setCustomToken] = useState("");
   const [levels, setLevels] = useState<string[]>(["10", "5"]);
   const [transferable, setTransferable] = useState(true);
+  const [webSeed, setWebSeed] = useState("");
+  const webSeedValid = webSeed.trim() === "" || /^https?:\/\/\S+$/i.test(webSeed.trim());
 
   const currencyAddress = (currencyChoice === "custom" ? customToken.trim() : currencyChoice) as Address;
   const currency = useQuery({
@@ -100,6 +102,7 @@ function PublishForm() {
     terms !== undefined &&
     marketTerms.data !== undefined &&
     problems.length === 0 &&
+    webSeedValid &&
     connection.address !== undefined &&
     !publisher.running;
 
@@ -114,7 +117,7 @@ function PublishForm() {
       fileName: file.name,
       size: file.size,
     });
-    await publisher.publish(file, { ...terms, metadataURI });
+    await publisher.publish(file, { ...terms, metadataURI }, { webSeed: webSeed.trim() || undefined });
   }
 
   if (publisher.published) {
@@ -202,6 +205,23 @@ function PublishForm() {
           />
           <label htmlFor={`${ids}-transferable`}>Buyers may transfer their licenses</label>
         </div>
+        <div className="field">
+          <label htmlFor={`${ids}-web-seed`}>Web seed (optional)</label>
+          <input
+            id={`${ids}-web-seed`}
+            type="url"
+            inputMode="url"
+            placeholder="https://seed.example/"
+            value={webSeed}
+            onChange={(e) => setWebSeed(e.target.value)}
+            aria-invalid={!webSeedValid}
+          />
+          <p className="field-hint">
+            Where you will serve your first copy over HTTP, e.g. with <code>superdist share</code>: buyers
+            then fetch it even when no browser shares it. A folder URL ending in “/” gets the copy's name
+            appended.
+          </p>
+        </div>
       </div>
       <div>
         <div className="panel">
@@ -217,8 +237,18 @@ function PublishForm() {
           )}
         </div>
         {encrypt ? <ProgressBar label="Encrypting" done={encrypt.done} total={encrypt.total} /> : null}
+        {publisher.states.torrent ? (
+          <ProgressBar
+            label="Preparing it for sharing"
+            done={publisher.states.torrent.done}
+            total={publisher.states.torrent.total}
+          />
+        ) : null}
         <TxStatus state={publisher.states.wallet ?? IDLE} />
         <TxStatus state={publisher.states.publish ?? IDLE} label="Publish" />
+        {publisher.states.metadata ? (
+          <TxStatus state={publisher.states.metadata} label="Point the metadata at the renumbered copy" />
+        ) : null}
         {publisher.problem ? (
           <p className="notice danger" role="alert">
             {publisher.problem}
