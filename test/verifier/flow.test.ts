@@ -26,6 +26,7 @@ import {
   hashTypedData,
   http,
   type PrivateKeyAccount,
+  zeroAddress,
 } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
@@ -260,7 +261,7 @@ describe("re-key flow on a local chain", () => {
       address: fixture.chain.market,
       abi: superdistMarketAbi,
       functionName: "purchase",
-      args: [contentId, aliceToken, smartAccount, PRICE],
+      args: [contentId, aliceToken, smartAccount, zeroAddress, PRICE],
       value: PRICE,
     });
     await fixture.publicClient.waitForTransactionReceipt({ hash: purchase });
