@@ -20,6 +20,9 @@ export type SeedParameters = {
   rpcUrl: string;
   verifierUrl: string;
   dappUrl: string;
+  /** The tracker, and the web seed (`superdist share`) the publisher's copies will be served from. */
+  trackerUrl: string;
+  shareUrl: string;
   market: Address;
   demoToken: Address;
   /** Account 0 deploys and mints; the roles take the next four. */
@@ -31,6 +34,8 @@ export type SeedResult = {
   accounts: Record<Role, { address: Address; privateKey: Hex; identityFile: string; dir: string }>;
   contents: { contentId: bigint; title: string; currency: string }[];
   packages: string[];
+  /** The publisher's copy of each content, in catalog order: what the web seed serves. */
+  publisherCopies: string[];
 };
 
 export async function seedDemo(p: SeedParameters): Promise<SeedResult> {
@@ -119,6 +124,11 @@ export async function seedDemo(p: SeedParameters): Promise<SeedResult> {
       item.rewards,
       "--royalty",
       "5",
+      // The metadata names where the publisher's copy is served, so a buyer needs no copy in hand.
+      "--web-seed",
+      `${p.shareUrl}/`,
+      "--tracker",
+      p.trackerUrl,
     ]);
     contents.push({
       contentId: BigInt(result.contentId),
@@ -147,5 +157,5 @@ export async function seedDemo(p: SeedParameters): Promise<SeedResult> {
   await passAndBuy(soundA, "B");
   await passAndBuy(text, "A");
 
-  return { accounts, contents, packages };
+  return { accounts, contents, packages, publisherCopies: published };
 }

@@ -23,7 +23,7 @@ export type StackOptions = {
 };
 
 export type Stack = Required<Deployment> & {
-  urls: { rpc: string; verifier: string; tracker: string; dapp: string };
+  urls: { rpc: string; verifier: string; tracker: string; dapp: string; share: string };
   stateDir: string;
   services: Service[];
   seed?: SeedResult;
@@ -43,6 +43,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     verifier: `http://127.0.0.1:${ports.verifier}`,
     tracker: `ws://127.0.0.1:${ports.tracker}`,
     dapp: `http://127.0.0.1:${ports.dapp}`,
+    share: `http://127.0.0.1:${ports.share}`,
   };
   const services: Service[] = [];
   const stop = async () => {
@@ -107,11 +108,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         rpcUrl: urls.rpc,
         verifierUrl: urls.verifier,
         dappUrl: urls.dapp,
+        trackerUrl: urls.tracker,
+        shareUrl: urls.share,
         market,
         demoToken,
         privateKeys: chain.privateKeys,
         log,
       });
+      // The publisher's copies are served from the start, by the CLI as any publisher would run it.
+      const share = startService(
+        "share",
+        node,
+        [
+          join(root, "packages/cli/bin/superdist.ts"),
+          "share",
+          ...seed.publisherCopies,
+          "--port",
+          String(ports.share),
+          "--tracker",
+          urls.tracker,
+          "--dapp",
+          urls.dapp,
+        ],
+        { cwd: root, logFile: logFile("share") },
+      );
+      services.push(share);
+      await waitUntil(share, () => httpOk(`${urls.share}/`), 30_000);
+      log(`web seed of the publisher's copies at ${urls.share}`);
     }
     await waitUntil(dapp, () => httpOk(urls.dapp), 60_000);
     log(`dApp at ${urls.dapp}`);

@@ -4,11 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ETH, superdistMarketAbi } from "@superdist/contracts";
+import { decodeMetadata, ETH, getContent, superdistMarketAbi } from "@superdist/contracts";
+import { fetchCopy, parseMagnet } from "@superdist/sdk";
 import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { ROOT } from "../../scripts/stack/chain.ts";
@@ -21,6 +22,7 @@ async function freePorts(): Promise<Ports> {
     verifier: await freePort(),
     tracker: await freePort(),
     dapp: await freePort(),
+    share: await freePort(),
   };
 }
 
@@ -99,6 +101,22 @@ describe("the local stack", () => {
     assert.ok(packages.includes("harbour-at-dusk.svg.license-3.superdist"), packages.join(", "));
   });
 
+  it("serves every demo content's publisher copy from `superdist share`, where its metadata says", async () => {
+    const client = createPublicClient({ transport: http(stack.urls.rpc) });
+    for (const [index, copy] of (stack.seed?.publisherCopies ?? []).entries()) {
+      const { metadataURI } = await getContent(client, {
+        market: stack.market,
+        contentId: BigInt(index + 1),
+      });
+      const { magnet } = decodeMetadata(metadataURI);
+      assert.ok(magnet, `content #${index + 1} names no magnet`);
+      assert.deepEqual(parseMagnet(magnet).trackers, [stack.urls.tracker]);
+      const fetched = await fetchCopy({ source: magnet });
+      assert.deepEqual(Buffer.from(await fetched.blob.arrayBuffer()), await readFile(copy));
+    }
+    assert.equal(stack.seed?.publisherCopies.length, 3);
+  });
+
   it("refuses to start on a taken port, naming the variable to change", async () => {
     const blocker = createServer();
     const port = await freePort();
@@ -115,8 +133,8 @@ describe("the local stack", () => {
   });
 
   it("stops every service it started, leaving no process and freeing the ports", async () => {
-    // The chain node, the verifier, the tracker and the dApp server.
-    assert.equal(pids.length, 4);
+    // The chain node, the verifier, the tracker, the dApp server and the web seed.
+    assert.equal(pids.length, 5);
     await stack.stop();
     for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} is still running`);
     for (const port of Object.values(ports)) {
