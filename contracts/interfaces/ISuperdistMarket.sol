@@ -181,7 +181,7 @@ interface ISuperdistMarket {
 
     /// @notice Registers a content; the caller becomes its publisher.
     /// @dev Requirements: market not paused; `payout` non-zero; at most `MAX_DEPTH` levels; levels plus the protocol
-    /// fee cap within 100%; royalty within `MAX_ROYALTY_BPS`; fewer than 2^32 contents so far. Emits
+    /// fee cap within 100%; royalty within `MAX_ROYALTY_BPS`; fewer than 2^32 - 1 contents so far. Emits
     /// {ContentPublished}.
     /// @return contentId The new content's id, starting at 1.
     function publish(PublishParams calldata params) external returns (uint256 contentId);
@@ -214,7 +214,7 @@ interface ISuperdistMarket {
     /// saw them cannot charge more, nor charge in a token the buyer left an allowance on.
     /// Requirements: content exists and is not paused, market not paused, referrer of the same content, `currency`
     /// the content's currency, price at most `maxPrice`; ETH: `msg.value == price`; ERC-20: no ETH, allowance for
-    /// the price, and the full price must arrive; fewer than 2^48 licenses so far.
+    /// the price, and the full price must arrive; fewer than 2^48 - 1 licenses so far.
     /// Emits {Transfer}, {LicensePurchased} and a {RewardCredited} per paid level.
     /// @param currency The currency the buyer agreed to pay in, `address(0)` for ETH.
     /// @return tokenId The new license.
