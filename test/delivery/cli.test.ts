@@ -118,8 +118,8 @@ describe("a buyer with only a share link", () => {
     trackerUrl = `ws://127.0.0.1:${(tracker.ws.address() as AddressInfo).port}`;
     dir = await mkdtemp(join(tmpdir(), "superdist-share-"));
     for (const role of Object.keys(roles)) await mkdir(join(dir, role));
-    // Several pieces of 256 KiB and a short one.
-    plaintext = randomBytes(3 * 256 * 1024 + 4321);
+    // Several pieces of 1 MiB and a short one.
+    plaintext = randomBytes(3 * 1024 * 1024 + 4321);
     await writeFile(join(dir, "publisher", "album.bin"), plaintext);
     sharePort = await freePort();
   });
@@ -240,7 +240,7 @@ describe("a buyer with only a share link", () => {
     const magnet = decodeMetadata(metadataURI).magnet as string;
     const result = await cli("B", ["fetch", magnet, "-o", "again.superdist"]);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /fetching \[#{30}\] 100% 772\.\d\/772\.\d KiB/);
+    assert.match(result.stderr, /fetching \[#{30}\] 100% 3\.0\/3\.0 MiB/);
     assert.match(result.stdout, /every piece checked against torrent [0-9a-f]{40}/);
     assert.deepEqual(await readFile(join(dir, "B", "again.superdist")), await readFile(publisherCopy));
     const exists = await cli("B", ["fetch", magnet, "-o", "again.superdist"]);
@@ -290,11 +290,11 @@ describe("a buyer with only a share link", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(
       result.stdout,
-      /Sharing album\.bin\.superdist \(772\.\d KiB, content #\d+, the publisher's copy\)/,
+      /Sharing album\.bin\.superdist \(3\.0 MiB, content #\d+, the publisher's copy\)/,
     );
     assert.match(result.stdout, /share link: http:\/\/127\.0\.0\.1:3000\/open#magnet:\?xt=urn:btih:/);
     assert.match(result.stdout, /Serving on http:\/\/127\.0\.0\.1:\d+ until Ctrl-C\./);
-    assert.match(result.stdout, /127\.0\.0\.1:\d+ GET album\.bin\.superdist → 200, 772\.\d KiB in \d+ ms/);
+    assert.match(result.stdout, /127\.0\.0\.1:\d+ GET album\.bin\.superdist → 200, 3\.0 MiB in \d+ ms/);
     assert.match(result.stderr, /Stopped sharing\./);
     const missing = await cli("publisher", ["share", "missing.superdist"]);
     assert.equal(missing.code, 1);

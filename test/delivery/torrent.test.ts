@@ -37,6 +37,8 @@ import { afterAll, beforeAll, describe, test } from "vitest";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+/** The piece length `serveCopy` cuts the test package into. */
+const PIECE = MiB;
 
 const sha1 = (bytes: Uint8Array) => createHash("sha1").update(bytes).digest();
 
@@ -127,11 +129,11 @@ describe("torrents", () => {
     assert.equal(fromStream.infoHash, fromBlob.infoHash);
   });
 
-  test("pieces are 256 KiB up to 256 MiB, then grow to keep about 1,024 of them, up to 16 MiB", () => {
-    assert.equal(choosePieceLength(1), 256 * KiB);
-    assert.equal(choosePieceLength(256 * MiB), 256 * KiB);
-    assert.equal(choosePieceLength(256 * MiB + 1), 512 * KiB);
+  test("pieces are 1 MiB up to 1 GiB, then grow to keep at most 1,024 of them, up to 16 MiB", () => {
+    assert.equal(choosePieceLength(1), MiB);
     assert.equal(choosePieceLength(1024 * MiB), MiB);
+    assert.equal(choosePieceLength(1024 * MiB + 1), 2 * MiB);
+    assert.equal(choosePieceLength(4096 * MiB), 4 * MiB);
     assert.equal(choosePieceLength(1024 * 1024 * MiB), 16 * MiB);
   });
 
@@ -236,7 +238,7 @@ describe("copies over HTTP", () => {
     dir = await mkdtemp(join(tmpdir(), "superdist-delivery-"));
     const plaintext = join(dir, "album.bin");
     // Several pieces and a short last one.
-    await writeFile(plaintext, randomBytes(3 * 256 * KiB + 12_345));
+    await writeFile(plaintext, randomBytes(3 * PIECE + 12_345));
     packagePath = join(dir, "album.bin.superdist");
     const identity = await generateX25519Identity();
     await encryptFile(plaintext, packagePath, {
@@ -385,7 +387,10 @@ describe("copies over HTTP", () => {
     assert.deepEqual([byPlainUrl.name, byPlainUrl.torrent], ["album.bin.superdist", undefined]);
     assert.deepEqual(Buffer.from(await byPlainUrl.blob.arrayBuffer()), packageBytes);
     const renamed = magnetUri({ ...parseMagnet(onlyUrl), name: "renamed.superdist" });
-    await rejectsWith(fetchCopyFile({ source: renamed, output: output("renamed.superdist") }), "INFO_HASH_MISMATCH");
+    await rejectsWith(
+      fetchCopyFile({ source: renamed, output: output("renamed.superdist") }),
+      "INFO_HASH_MISMATCH",
+    );
   });
 
   /**
@@ -400,7 +405,7 @@ describe("copies over HTTP", () => {
         return;
       }
       const bytes = Buffer.from(packageBytes);
-      if (kind === "corrupt") bytes[2 * 256 * KiB + 7] ^= 0x01;
+      if (kind === "corrupt") bytes[2 * PIECE + 7] ^= 0x01;
       const match = /bytes=(\d+)-/.exec(request.headers.range ?? "");
       const start = match ? Number(match[1]) : 0;
       const body = kind === "short" ? bytes.subarray(start, bytes.length - 1000) : bytes.subarray(start);
@@ -457,7 +462,7 @@ describe("copies over HTTP", () => {
       // The corrupt seed failed at piece 2, the short one at piece 3: the good seed was asked only for piece 3 on.
       assert.deepEqual(
         requests.slice(before).filter((line) => line.startsWith("GET album.bin.superdist ")),
-        [`GET album.bin.superdist bytes=${3 * 256 * KiB}- 206 ${packageBytes.length - 3 * 256 * KiB}`],
+        [`GET album.bin.superdist bytes=${3 * PIECE}- 206 ${packageBytes.length - 3 * PIECE}`],
       );
       const shortOnly = magnetUri({
         infoHash: served.copies[0]?.torrent.infoHash as string,

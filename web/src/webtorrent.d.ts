@@ -16,7 +16,12 @@ declare module "webtorrent/dist/webtorrent.min.js" {
     on(event: "error", listener: (error: Error | string) => void): void;
     destroy(): void;
   };
-  export type TorrentOptions = { announce?: string[]; name?: string; pieceLength?: number };
+  export type TorrentOptions = {
+    announce?: string[];
+    name?: string;
+    pieceLength?: number;
+    maxWebConns?: number;
+  };
   export default class WebTorrent {
     constructor(options?: Record<string, unknown>);
     seed(input: File | Blob | File[], options: TorrentOptions, onSeed?: (torrent: Torrent) => void): Torrent;

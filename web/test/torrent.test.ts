@@ -32,9 +32,9 @@ function seedInWebTorrent(bytes: Uint8Array<ArrayBuffer>, name: string, pieceLen
 
 describe("torrents in the browser", () => {
   const cases = [
-    { label: "one byte", size: 1, pieceLength: 256 * KiB },
-    { label: "exactly one piece", size: 256 * KiB, pieceLength: 256 * KiB },
-    { label: "one piece and a byte", size: 256 * KiB + 1, pieceLength: 256 * KiB },
+    { label: "one byte", size: 1, pieceLength: 1024 * KiB },
+    { label: "exactly one piece", size: 1024 * KiB, pieceLength: 1024 * KiB },
+    { label: "one piece and a byte", size: 1024 * KiB + 1, pieceLength: 1024 * KiB },
     { label: "several pieces of 16 KiB", size: 100 * KiB + 5, pieceLength: 16 * KiB },
     {
       label: "3 MiB at the chosen piece length",

@@ -57,8 +57,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const dir = await mkdtemp(join(tmpdir(), "superdist-webseed-"));
   const plaintext = join(dir, "shared.bin");
-  // A few pieces of 256 KiB and a short last one.
-  await writeFile(plaintext, randomBytes(5 * 256 * 1024 + 999));
+  // A few pieces of 1 MiB and a short last one.
+  await writeFile(plaintext, randomBytes(5 * 1024 * 1024 + 999));
   const path = join(dir, "shared.bin.superdist");
   await encryptFile(plaintext, path, {
     holderRecipients: [await identityToRecipient(await generateX25519Identity())],

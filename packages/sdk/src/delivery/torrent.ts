@@ -28,7 +28,7 @@ export type Torrent = {
   torrentFile: Uint8Array;
 };
 
-export const MIN_PIECE_LENGTH = 256 * 1024;
+export const MIN_PIECE_LENGTH = 1024 * 1024;
 export const MAX_PIECE_LENGTH = 16 * 1024 * 1024;
 /** About this many pieces at most: a 16 GiB package still has a .torrent of 20 KiB of piece hashes. */
 const TARGET_PIECES = 1024;
@@ -36,9 +36,9 @@ const TARGET_PIECES = 1024;
 export const MAX_TORRENT_SIZE = 4 * 1024 * 1024;
 
 /**
- * The piece length of a package of `size` bytes: a power of two, at least 256 KiB, growing past it only to keep
- * the torrent near 1,024 pieces. Web seeds are asked for one piece per HTTP request, so small pieces cost one
- * round trip per 16 KiB (docs/benchmarks.md has the measurements); peers exchange 16 KiB blocks whatever it is.
+ * The piece length of a package of `size` bytes: a power of two, at least 1 MiB, growing past it only to keep the
+ * torrent at or under 1,024 pieces. WebTorrent asks a web seed for one whole piece per HTTP request, so smaller pieces
+ * cost a round trip each; peers exchange 16 KiB blocks whatever it is (docs/benchmarks.md has the measurements).
  */
 export function choosePieceLength(size: number): number {
   let length = MIN_PIECE_LENGTH;
