@@ -279,7 +279,7 @@ describe("copies over HTTP", () => {
     const magnet = parseMagnet(copy.magnet);
     assert.equal(
       magnet.infoHash,
-      (await createTorrent(new Blob([packageBytes]), { name: copy.name })).infoHash,
+      (await createTorrent(new Blob([new Uint8Array(packageBytes)]), { name: copy.name })).infoHash,
     );
     assert.deepEqual(magnet.webSeeds, [`${served.url}/album.bin.superdist`]);
     assert.deepEqual(magnet.torrentUrls, [`${served.url}/album.bin.superdist.torrent`]);

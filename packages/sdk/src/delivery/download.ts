@@ -38,6 +38,8 @@ export type DownloadedCopy = {
 };
 
 const IDLE_TIMEOUT_MS = 30_000;
+/** Pieces received but not yet written, at most: their hashes are computed while more arrive. */
+const PIPELINED_PIECES = 4;
 
 type Failure = { url: string; error: DeliveryError };
 
@@ -238,10 +240,11 @@ export async function downloadTorrent(
   const fetch = options.fetch ?? globalThis.fetch;
   const { info } = torrent;
   const pieces = pieceCount(info);
-  let index = 0;
+  /** Pieces verified and written, in order: where the next source resumes. */
+  let written = 0;
   const failures: Failure[] = [];
   for (const url of seeds) {
-    const offset = index * info.pieceLength;
+    const offset = written * info.pieceLength;
     const guard = idleGuard(options.signal, options.idleTimeoutMs ?? IDLE_TIMEOUT_MS);
     try {
       const response = await fetch(url, {
@@ -251,10 +254,15 @@ export async function downloadTorrent(
       let position = startOf(response, offset, info.length);
       if (!response.body) throw new DeliveryError("FETCH_FAILED", "Empty response.", { details: "no body" });
       const reader = response.body.getReader();
+      let index = written;
       let piece = new Uint8Array(pieceSize(info, index));
       let filled = 0;
+      // A piece is hashed while the next one arrives; writes stay in order, a few pieces behind at most.
+      let writes: Promise<void> = Promise.resolve();
+      let failed: unknown;
       try {
         while (index < pieces) {
+          if (failed) throw failed;
           const { done, value } = await reader.read();
           if (done) {
             throw new DeliveryError("LENGTH_MISMATCH", "The web seed stopped early.", {
@@ -275,19 +283,31 @@ export async function downloadTorrent(
             at += take;
             position += take;
             if (filled < piece.length) continue;
-            if (!(await verifyPiece(info, index, piece))) {
-              throw new DeliveryError("PIECE_CORRUPT", "A piece does not match its hash.", {
-                details: `piece ${index} of ${pieces} (bytes ${index * info.pieceLength}-${position - 1})`,
-              });
-            }
-            await sink.write(piece);
+            const bytes = piece;
+            const complete = index;
+            const verified = verifyPiece(info, complete, bytes);
+            writes = writes.then(async () => {
+              if (!(await verified)) {
+                throw new DeliveryError("PIECE_CORRUPT", "A piece does not match its hash.", {
+                  details: `piece ${complete} of ${pieces} (bytes ${complete * info.pieceLength}-${complete * info.pieceLength + bytes.length - 1})`,
+                });
+              }
+              await sink.write(bytes);
+              written = complete + 1;
+              options.onProgress?.(Math.min(written * info.pieceLength, info.length), info.length);
+            });
+            writes.catch((error) => {
+              failed ??= error;
+            });
             index++;
-            options.onProgress?.(Math.min(index * info.pieceLength, info.length), info.length);
+            if (index - written >= PIPELINED_PIECES) await writes;
             if (index < pieces) piece = new Uint8Array(pieceSize(info, index));
             filled = 0;
           }
         }
+        await writes;
       } finally {
+        await writes.catch(() => {});
         await reader.cancel().catch(() => {});
       }
       return { from: url };
