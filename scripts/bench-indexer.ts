@@ -21,6 +21,7 @@ import {
 } from "@superdist/contracts";
 import { type RunningIndexer, startIndexer, startLocalPostgres } from "@superdist/indexer";
 import {
+  createIndexerClient,
   getAccountActivity,
   getAccountLicenses,
   getCatalog,
@@ -373,13 +374,16 @@ async function measureIndexer(
       pollingIntervalMs: 200,
     });
     const backfillSeconds = (performance.now() - startedAt) / 1000;
-    log(`${label}: backfill of ${head} blocks in ${backfillSeconds.toFixed(1)} s`);
+    log(
+      `${label}: backfill of ${head} blocks in ${backfillSeconds.toFixed(1)} s (indexes built, /ready answers)`,
+    );
     const peakRss = memory.stop();
     const databasePeak = database?.stop();
 
     const { call } = rpcOf(chain.rpcUrl);
     const [payer] = (await call<Address[]>("eth_accounts")).slice(17);
-    const indexed: IndexerClient = indexer.client;
+    // Generous, so that a slow read is measured rather than given up on.
+    const indexed: IndexerClient = createIndexerClient({ url: indexer.url, timeoutMs: 120_000 });
     const result: PathResult = {
       backfillSeconds,
       lag: [],
@@ -440,6 +444,12 @@ async function measureIndexer(
       );
       result.heavyTreeSize = heavy.credits.length;
       const [cachedMs] = await timed(() => getCatalog(indexed, { limit: 100 }));
+      if (round < 2) {
+        log(
+          `${label} round ${round}: lag ${ms(lag)}, catalog ${ms(catalogMs)}, account ${ms(accountMs)}, ` +
+            `descendants ${ms(descendantsMs)}, heavy account ${ms(heavyMs)}, cached catalog ${ms(cachedMs)} ms`,
+        );
+      }
       if (!record) continue;
       result.lag.push(lag);
       result.catalog.push(catalogMs);

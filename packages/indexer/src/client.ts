@@ -13,6 +13,11 @@ export type IndexerClient = {
   query<Row = Record<string, unknown>>(statement: SQL): Promise<Row[]>;
   /** `GET <path>` on the indexer, as JSON. */
   getJson<T>(path: string): Promise<T>;
+  /**
+   * Whether the backfill is complete, indexes included (Ponder's `/ready`). Until then the index can be at the
+   * chain's head while its indexes are still being built, and reads are slow.
+   */
+  isReady(): Promise<boolean>;
 };
 
 export type CreateIndexerClientParameters = {
@@ -68,6 +73,18 @@ export function createIndexerClient({ url, timeoutMs = 5000 }: CreateIndexerClie
         return rows as Row[];
       } catch (error) {
         throw toIndexerError(error, base);
+      }
+    },
+    async isReady() {
+      try {
+        const response = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(timeoutMs) });
+        await response.body?.cancel();
+        return response.ok;
+      } catch (error) {
+        throw new IndexerError("INDEXER_UNAVAILABLE", `The indexer at ${base} is unavailable.`, {
+          details: error instanceof Error ? error.message : String(error),
+          cause: error,
+        });
       }
     },
     async getJson<T>(path: string) {

@@ -1,5 +1,5 @@
 import { sql } from "@ponder/client";
-import type { Address, Client, Hash } from "viem";
+import { type Address, BlockNotFoundError, type Client, type Hash } from "viem";
 import { getBlock, getBlockNumber, getChainId } from "viem/actions";
 import type { IndexerClient } from "../client.ts";
 import { IndexerError } from "../errors.ts";
@@ -29,10 +29,14 @@ export type GetIndexStatusReturnType =
       error: IndexerError;
       indexedBlock: bigint;
       chainBlock: bigint | null;
-      indexed: IndexedChain;
+      /** Null if the index has not reached the deployment block of the chain it follows. */
+      indexed: IndexedChain | null;
     }
   | {
-      /** "Indexed to block `indexedBlock` of `chainBlock`". */
+      /**
+       * "Indexed to block `indexedBlock` of `chainBlock`". `behind` also while the backfill's last step, building
+       * the indexes, runs: reads are slow until it is done.
+       */
       state: "behind" | "caught-up";
       indexedBlock: bigint;
       indexedTimestamp: number;
@@ -49,13 +53,14 @@ export async function getIndexStatus(
   indexer: IndexerClient,
   { client, market, toleranceBlocks = 0n }: GetIndexStatusParameters,
 ): Promise<GetIndexStatusReturnType> {
-  const [status, meta, head, chainId] = await Promise.allSettled([
+  const [status, meta, head, chainId, ready] = await Promise.allSettled([
     indexer.getJson<PonderStatus>("/status"),
     indexer.query<{ chain_id: number; market: string; deploy_block: string; deploy_block_hash: string }>(
       sql`select chain_id, market, deploy_block, deploy_block_hash from chains`,
     ),
     getBlockNumber(client, { cacheTime: 0 }),
     getChainId(client),
+    indexer.isReady(),
   ]);
   const chainBlock = head.status === "fulfilled" ? head.value : null;
   if (status.status === "rejected" || meta.status === "rejected") {
@@ -124,16 +129,36 @@ export async function getIndexStatus(
     return otherChain(`The index is at block ${indexedBlock}, past the chain's head ${chainBlock}.`);
   }
   if (indexed) {
-    const block = await getBlock(client, { blockNumber: indexed.deployBlock }).catch(() => null);
-    if (!block || block.hash !== indexed.deployBlockHash) {
+    let hash: Hash | null;
+    try {
+      hash = (await getBlock(client, { blockNumber: indexed.deployBlock })).hash;
+    } catch (error) {
+      if (!(error instanceof BlockNotFoundError)) {
+        return {
+          state: "unavailable",
+          error: new IndexerError(
+            "INDEXER_UNAVAILABLE",
+            "The chain did not answer, so the index cannot be checked.",
+            {
+              cause: error,
+            },
+          ),
+          chainBlock,
+        };
+      }
+      hash = null;
+    }
+    if (hash !== indexed.deployBlockHash) {
       return otherChain(
-        `Block ${indexed.deployBlock} is ${block?.hash ?? "missing"} on the chain, ${indexed.deployBlockHash} in the index.`,
+        `Block ${indexed.deployBlock} is ${hash ?? "missing"} on the chain, ${indexed.deployBlockHash} in the index.`,
       );
     }
   }
   const behindBlocks = chainBlock - indexedBlock;
+  // At the head but not ready: Ponder is still building the tables' indexes after its backfill.
+  const isReady = ready.status === "fulfilled" && ready.value;
   return {
-    state: behindBlocks <= toleranceBlocks ? "caught-up" : "behind",
+    state: behindBlocks <= toleranceBlocks && isReady ? "caught-up" : "behind",
     indexedBlock,
     indexedTimestamp: chain.block.timestamp,
     chainBlock,

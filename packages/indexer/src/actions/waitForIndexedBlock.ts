@@ -12,8 +12,9 @@ export type WaitForIndexedBlockParameters = {
 type PonderStatus = Record<string, { block: { number: number } }>;
 
 /**
- * Resolves with the indexed block once the index has reached `blockNumber`, e.g. after a transaction, so that a
- * page shows what the user just did. An unavailable indexer is waited for too, until the deadline.
+ * Resolves with the indexed block once the index has reached `blockNumber` and its backfill is complete, e.g.
+ * after a transaction, so that a page shows what the user just did. An unavailable indexer is waited for too,
+ * until the deadline.
  *
  * @throws {IndexerError} `INDEX_BEHIND` at the deadline.
  */
@@ -29,7 +30,7 @@ export async function waitForIndexedBlock(
       const [chain] = Object.values(await indexer.getJson<PonderStatus>("/status"));
       if (chain) {
         last = BigInt(chain.block.number);
-        if (last >= blockNumber) return last;
+        if (last >= blockNumber && (await indexer.isReady())) return last;
       }
     } catch (error) {
       lastError = error;
