@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ETH, encodeMetadata, superdistMarketAbi } from "@superdist/contracts";
 import { generateX25519Identity, identityToRecipient, parseHeader } from "@superdist/package";
-import { publishFile } from "@superdist/sdk/node";
+import { publishFile, type ServeCopyReturnType, serveCopy } from "@superdist/sdk/node";
 import { type StartedVerifier, startVerifier } from "@superdist/verifier";
 import { pino } from "pino";
 import {
@@ -45,6 +45,8 @@ describe("paying in the browser", () => {
   let dir: string;
   let publisherCopy: string;
   let aCopy: string;
+  let seeded: ServeCopyReturnType;
+  let linkedId: bigint;
   const users: User[] = [];
   const keys = () => ({ publisher: chain.privateKeys[1], a: chain.privateKeys[2], b: chain.privateKeys[3] });
   const addressOf = (key: `0x${string}`): Address => privateKeyToAccount(key).address;
@@ -112,6 +114,31 @@ describe("paying in the browser", () => {
       publicClient: client,
     });
     publisherCopy = published.output;
+    // A second content whose metadata names a web seed, served as `superdist share` serves it.
+    const sharePort = await freePort();
+    await writeFile(join(dir, "linked.txt"), `Linked notes\n${randomBytes(300_000).toString("hex")}\n`);
+    const linked = await publishFile(publisher, {
+      market: chain.market,
+      terms: {
+        price: PRICE,
+        currency: ETH,
+        rewardBps: [1000],
+        title: "Linked notes",
+        metadataURI: encodeMetadata({
+          name: "Linked notes",
+          fileName: "linked.txt",
+          mediaType: "text/plain",
+        }),
+      },
+      holderRecipients: [await identityToRecipient(await generateX25519Identity())],
+      verifierUrls: [`http://127.0.0.1:${verifierPort}`],
+      input: join(dir, "linked.txt"),
+      output: join(dir, "linked.txt.superdist"),
+      sources: { name: "linked.txt.superdist", webSeeds: [`http://127.0.0.1:${sharePort}/`] },
+      publicClient: client,
+    });
+    linkedId = linked.contentId;
+    seeded = await serveCopy({ packages: [linked.output], port: sharePort });
     // From here on the chain mines a block a second, as a real one does, whether or not anyone sends anything.
     await client.request({ method: "evm_setAutomine" as never, params: [false] as never });
     await client.request({ method: "evm_setIntervalMining" as never, params: [1000] as never });
@@ -127,6 +154,7 @@ describe("paying in the browser", () => {
   afterAll(async () => {
     await Promise.all(users.map((opened) => opened.close()));
     await web?.stop();
+    await seeded?.close();
     await stopOurVerifier();
     await chain?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -227,5 +255,53 @@ describe("paying in the browser", () => {
     const mine = await download(page, item.getByRole("button", { name: "Download my copy" }), dir);
     assert.equal(parseHeader(new Uint8Array(await readFile(mine))).lineage.holderTokenId, 2n);
     await done(b);
+  });
+
+  test("a buyer with only a ?ref= link buys, ends with a copy that opens, and the referrer is credited exactly", async () => {
+    // A bought the publisher's copy of the first content; here A refers B to the second one by link only.
+    const referrer = await user(keys().a);
+    await referrer.page.goto(`${web.url}/content/${linkedId}`);
+    await connect(referrer.page);
+    await referrer.page.getByRole("button", { name: /^Buy for / }).click();
+    await referrer.page.getByTestId("your-copy").filter({ hasText: "Your copy is in this browser" }).waitFor({
+      timeout: 90_000,
+    });
+    const refToken = await client.readContract({
+      address: chain.market,
+      abi: superdistMarketAbi,
+      functionName: "totalSupply",
+    });
+    await done(referrer);
+
+    const owed = (account: Address) =>
+      client.readContract({
+        address: chain.market,
+        abi: superdistMarketAbi,
+        functionName: "claimable",
+        args: [account, ETH],
+      });
+    const before = await owed(addressOf(keys().a));
+    const buyer = await user(chain.privateKeys[4]);
+    const { page } = buyer;
+    await page.goto(`${web.url}/content/${linkedId}?ref=${refToken}`);
+    await connect(page);
+    await page
+      .getByTestId("referrer")
+      .filter({ hasText: `license #${refToken}` })
+      .waitFor();
+    await page.getByRole("button", { name: /^Buy for / }).click();
+    const panel = page.getByTestId("your-copy");
+    await panel.getByTestId("copy-status").filter({ hasText: "Your copy is in this browser" }).waitFor({
+      timeout: 90_000,
+    });
+    assert.equal((await owed(addressOf(keys().a))) - before, PRICE / 10n);
+    await panel.getByRole("button", { name: "Open it" }).click();
+    await page.getByTestId("opened").waitFor({ timeout: 60_000 });
+    assert.match((await page.getByTestId("preview").textContent()) ?? "", /^Linked notes/);
+    const mine = await download(page, panel.getByRole("button", { name: "Save your copy", exact: true }), dir);
+    const lineage = parseHeader(new Uint8Array(await readFile(mine))).lineage;
+    assert.equal(lineage.contentId, linkedId);
+    assert.equal(lineage.holderTokenId, refToken + 1n);
+    await done(buyer);
   });
 });

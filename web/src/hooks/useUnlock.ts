@@ -43,7 +43,7 @@ export function useUnlock() {
         const magnet = magnetOf(entry);
         if (!source && magnet) {
           setFetching({ done: 0, total: undefined });
-          source = await fetchShared(magnet, { trackerUrl: trackerUrl ?? "", iceServers }, (done, total) =>
+          source = await fetchShared(magnet, { trackerUrl, iceServers }, (done, total) =>
             setFetching({ done, total }),
           );
           setFetching(undefined);
