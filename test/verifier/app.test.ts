@@ -188,11 +188,13 @@ describe("a client that breaks off mid-body", () => {
   });
   afterAll(async () => started?.close());
 
-  test("is counted as a 400 INVALID_REQUEST, with or without Content-Length, and logs no error", async () => {
-    for (const framing of [
+  test("is counted as a client disconnect, not as an answer, with or without Content-Length, and logs no error", async () => {
+    const framings = [
       'Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n',
       'Content-Length: 100\r\n\r\n{"a":',
-    ]) {
+      "Content-Length: 100\r\n\r\n",
+    ];
+    for (const framing of framings) {
       const socket = connect(started.port, "127.0.0.1");
       socket.write(
         `POST /v1/rekey HTTP/1.1\r\nHost: verifier\r\nContent-Type: application/json\r\n${framing}`,
@@ -205,14 +207,14 @@ describe("a client that breaks off mid-body", () => {
       }
     }
     const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string; status?: number });
-    const requests = entries.filter((e) => e.msg === "request");
     assert.deepEqual(
-      requests.map((e) => [e.status, (e as { code?: string }).code]),
-      [
-        [400, "INVALID_REQUEST"],
-        [400, "INVALID_REQUEST"],
-      ],
+      entries.filter((e) => e.msg === "request"),
+      [],
+      "nobody was answered",
     );
+    const disconnects = entries.filter((e) => e.msg === "client disconnected");
+    assert.equal(disconnects.length, framings.length);
+    assert.ok(disconnects.every((e) => e.level === 30 && (e as { route?: string }).route === "/v1/rekey"));
     assert.deepEqual(
       entries.filter((e) => e.level >= 50),
       [],
@@ -220,8 +222,10 @@ describe("a client that breaks off mid-body", () => {
     const metrics = await (await fetch(`${started.url}/metrics`)).text();
     assert.match(
       metrics,
-      /superdist_verifier_requests_total\{route="\/v1\/rekey",method="POST",code="400"\} 2\n/,
+      new RegExp(`superdist_verifier_client_disconnects_total\\{route="/v1/rekey"\\} ${framings.length}\n`),
     );
+    assert.ok(!/route="\/v1\/rekey",method="POST"/.test(metrics), "no status is counted for them");
     assert.ok(!metrics.includes('code="500"'));
+    assert.ok(!metrics.includes("rejections_total{"), "nor a refusal");
   });
 });

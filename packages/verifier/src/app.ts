@@ -15,6 +15,7 @@ import { importIdentityKey } from "./identity.ts";
 import { VerifierMetrics } from "./metrics.ts";
 import { RateLimiter } from "./rateLimit.ts";
 import { type RekeyContext, rateLimited, rekey } from "./rekey.ts";
+import { ServedRequests } from "./servedRequests.ts";
 
 type VerifierEnv = {
   // Absent when the app is called in-process through `app.fetch`.
@@ -58,6 +59,7 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     confirmations: resolved.confirmations,
     timeoutMs: resolved.rpcTimeoutMs,
     batchWaitMs: resolved.rpcBatchWaitMs,
+    signatureCallGas: resolved.limits.signatureCallGas,
   });
   const perIp = new RateLimiter(resolved.rateLimits.perIp);
   const perToken = new RateLimiter(resolved.rateLimits.perToken);
@@ -70,16 +72,27 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     recipient,
     limits: resolved.limits,
     perToken,
+    served: new ServedRequests(),
+    perClientCalls: new RateLimiter(resolved.signatureCallRate),
   };
 
   const app = new Hono<VerifierEnv>();
 
   app.use("*", async (c, next) => {
     const started = performance.now();
+    // Read now: once the client has gone, its socket no longer knows the address.
+    const ip = clientIp(c, resolved.trustProxy);
     await next();
     const seconds = (performance.now() - started) / 1000;
     const route = (routes as readonly string[]).includes(c.req.path) ? c.req.path : "unmatched";
     const method = methods.has(c.req.method) ? c.req.method : "OTHER";
+    // A client that hung up (mid-body, or before its answer) will read no status: it is neither a refusal nor an
+    // error of ours, and counting it as either would hide the ones that are.
+    if (c.env?.incoming?.socket?.destroyed) {
+      metrics.observeDisconnect(route);
+      logger.info({ route, method, ms: Math.round(seconds * 10_000) / 10, ip }, "client disconnected");
+      return;
+    }
     metrics.observeRequest(route, method, c.res.status, seconds);
     const code = c.get("errorCode");
     if (code) metrics.observeRejection(code);
@@ -90,7 +103,7 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
         method,
         status: c.res.status,
         ms: Math.round(seconds * 10_000) / 10,
-        ip: clientIp(c, resolved.trustProxy),
+        ip,
         code,
         ...c.get("logFields"),
       },
@@ -181,6 +194,7 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
           recipient: body.recipient,
           deadline: BigInt(body.deadline),
           signature: body.signature as Hex,
+          client: clientIp(c, resolved.trustProxy),
         });
         metrics.observeRekey();
         c.set("logFields", {

@@ -10,7 +10,7 @@ import {
   createPublicClient as viemCreatePublicClient,
 } from "viem";
 import { VerifierError } from "./errors.ts";
-import { rekeyTypedData } from "./typedData.ts";
+import { defaultSignatureCallGas, verifyOwnerSignature } from "./signature.ts";
 
 export type ChainReaderParameters = {
   rpcUrl: string;
@@ -20,6 +20,10 @@ export type ChainReaderParameters = {
   timeoutMs: number;
   /** How long a read waits for others to share its JSON-RPC batch. */
   batchWaitMs: number;
+  /** Gas cap of each `eth_call` that checks a smart account's signature (default 1,000,000). */
+  signatureCallGas?: number | undefined;
+  /** How long `status()` reuses its answer (default 1000 ms). */
+  statusCacheMs?: number | undefined;
 };
 
 export type LicenseRecord = { owner: Address; contentId: bigint };
@@ -39,11 +43,17 @@ const maxCachedCommitments = 10_000;
  */
 export class ChainReader {
   readonly client: PublicClient;
+  /** Signature checks: unbatched, so that a call running up to its gas cap never delays another request's reads. */
+  readonly signatureClient: PublicClient;
   readonly #parameters: ChainReaderParameters;
   readonly #commitments = new Map<bigint, Promise<Hex>>();
+  #status: { readAtMs: number; promise: Promise<{ chainId: number; blockNumber: bigint }> } | undefined;
 
   constructor(parameters: ChainReaderParameters) {
     this.#parameters = parameters;
+    this.signatureClient = viemCreatePublicClient({
+      transport: http(parameters.rpcUrl, { timeout: parameters.timeoutMs, retryCount: 0 }),
+    });
     this.client = viemCreatePublicClient({
       // A JSON-RPC round trip costs far more CPU than the read it carries; batching the reads of concurrent
       // requests over a short window shares it (four reads in one batch cost about as much as one alone).
@@ -99,39 +109,43 @@ export class ChainReader {
   }
 
   /**
-   * Whether `owner` signed the re-key request. An EOA is checked locally by recovery; a smart account falls back
-   * to ERC-1271 / ERC-6492 through an `eth_call` at the same block as the ownership read.
+   * Whether `owner` signed `hash` (see `verifyOwnerSignature`), at the same block as the ownership read.
+   * `beforeCall` runs before the first `eth_call` the signature needs and may throw to refuse it.
    */
-  async isSignedByOwner(
+  isSignedByOwner(
     owner: Address,
-    request: { tokenId: bigint; recipient: string; header: Uint8Array; deadline: bigint; signature: Hex },
+    request: { hash: Hex; signature: Hex },
     block: ReadBlock,
+    options: { beforeCall?: (() => void) | undefined } = {},
   ): Promise<boolean> {
-    const typedData = rekeyTypedData({
-      chainId: this.#parameters.chainId,
-      market: this.#parameters.market,
-      tokenId: request.tokenId,
-      recipient: request.recipient,
-      header: request.header,
-      deadline: request.deadline,
-    });
     return guard(
-      this.client.verifyTypedData({
-        ...typedData,
-        address: owner,
+      verifyOwnerSignature({
+        client: this.signatureClient,
+        owner,
+        hash: request.hash,
         signature: request.signature,
-        mode: "eoa",
-        ...block,
+        block,
+        gas: BigInt(this.#parameters.signatureCallGas ?? defaultSignatureCallGas),
+        beforeCall: options.beforeCall,
       }),
     );
   }
 
-  /** The chain id the RPC reports and its latest block, for health checks. */
-  async status(): Promise<{ chainId: number; blockNumber: bigint }> {
-    const [chainId, blockNumber] = await guard(
+  /**
+   * The chain id the RPC reports and its latest block, for health checks. Calls within `statusCacheMs` of a read
+   * share its answer (or its failure), so that polling the health of many replicas costs the RPC little.
+   */
+  status(): Promise<{ chainId: number; blockNumber: bigint }> {
+    const now = performance.now();
+    if (this.#status && now - this.#status.readAtMs < (this.#parameters.statusCacheMs ?? 1000)) {
+      return this.#status.promise;
+    }
+    const promise = guard(
       Promise.all([this.client.getChainId(), this.client.getBlockNumber({ cacheTime: 0 })]),
-    );
-    return { chainId, blockNumber };
+    ).then(([chainId, blockNumber]) => ({ chainId, blockNumber }));
+    promise.catch(() => {});
+    this.#status = { readAtMs: now, promise };
+    return promise;
   }
 }
 

@@ -21,6 +21,12 @@ export type VerifierLimits = {
   maxStanzas: number;
   /** Largest request line plus HTTP headers, in bytes. */
   maxHttpHeaderBytes: number;
+  /** Gas cap of each `eth_call` that checks a smart account's signature. */
+  signatureCallGas: number;
+  /** Open connections the server accepts; past it, new ones are closed at once. */
+  maxConnections: number;
+  /** Open connections per client address (not applied behind a trusted proxy, whose address they all share). */
+  maxConnectionsPerIp: number;
 };
 
 export type VerifierRateLimits = {
@@ -49,6 +55,11 @@ export type VerifierConfig = {
   trustProxy?: boolean | undefined;
   limits?: Partial<VerifierLimits> | undefined;
   rateLimits?: Partial<VerifierRateLimits> | undefined;
+  /**
+   * Per client IP: re-keys whose signature needs an `eth_call` (ERC-1271, ERC-6492, ERC-8010), a stricter budget
+   * than `rateLimits.perIp` since each such call may burn up to `limits.signatureCallGas` on the RPC.
+   */
+  signatureCallRate?: RateLimitRule | undefined;
   /** Used when no `logger` is given (default "info"). */
   logLevel?: string | undefined;
   logger?: Logger | undefined;
@@ -59,12 +70,17 @@ export const defaultLimits: VerifierLimits = {
   maxHeaderBytes: 8 * 1024,
   maxStanzas: 16,
   maxHttpHeaderBytes: 8 * 1024,
+  signatureCallGas: 1_000_000,
+  maxConnections: 512,
+  maxConnectionsPerIp: 64,
 };
 
 export const defaultRateLimits: VerifierRateLimits = {
   perIp: { capacity: 60, refillPerSecond: 10 },
   perToken: { capacity: 10, refillPerSecond: 1 / 6 },
 };
+
+export const defaultSignatureCallRate: RateLimitRule = { capacity: 5, refillPerSecond: 0.1 };
 
 export const defaultPort = 8787;
 
@@ -89,6 +105,12 @@ export function resolveConfig(config: VerifierConfig): ResolvedVerifierConfig {
     throw new VerifierConfigError(`Invalid confirmations ${confirmations}.`);
   }
   if (config.identities.length === 0) throw new VerifierConfigError("The verifier needs an age identity.");
+  for (const name of ["maxConnections", "maxConnectionsPerIp", "signatureCallGas"] as const) {
+    const value = config.limits?.[name];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      throw new VerifierConfigError(`Invalid ${name} ${value}: a positive integer.`);
+    }
+  }
   let market: Address;
   try {
     market = getAddress(resolveDeployment(config.chainId, { market: config.market }).market);
@@ -110,6 +132,7 @@ export function resolveConfig(config: VerifierConfig): ResolvedVerifierConfig {
     trustProxy: config.trustProxy ?? false,
     limits: { ...defaultLimits, ...config.limits },
     rateLimits: { ...defaultRateLimits, ...config.rateLimits },
+    signatureCallRate: config.signatureCallRate ?? defaultSignatureCallRate,
     logger:
       config.logger ?? pino({ level: config.logLevel ?? "info", base: { service: "superdist-verifier" } }),
   };

@@ -26,6 +26,8 @@ export type EnvConfig = VerifierConfig & {
  * | SUPERDIST_VERIFIER_RPC_BATCH_MS | 2 (window in which chain reads share a JSON-RPC batch) |
  * | SUPERDIST_VERIFIER_TRUST_PROXY | false (true: client IP from X-Forwarded-For) |
  * | SUPERDIST_VERIFIER_RATE_IP / _RATE_TOKEN | 60/10, 10/0.1667 (burst/per second) |
+ * | SUPERDIST_VERIFIER_RATE_CALL | 5/0.1 (per IP, signatures that need an eth_call) |
+ * | SUPERDIST_VERIFIER_MAX_CONNECTIONS | 512 (open connections, all clients together) |
  * | SUPERDIST_VERIFIER_LOG_LEVEL | info |
  */
 export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<EnvConfig> {
@@ -58,6 +60,13 @@ export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promi
       ...(env.SUPERDIST_VERIFIER_RATE_IP ? { perIp: rule(env, "SUPERDIST_VERIFIER_RATE_IP") } : {}),
       ...(env.SUPERDIST_VERIFIER_RATE_TOKEN ? { perToken: rule(env, "SUPERDIST_VERIFIER_RATE_TOKEN") } : {}),
     },
+    // Only when set, so that the result names what the environment chose and nothing else.
+    ...(env.SUPERDIST_VERIFIER_RATE_CALL
+      ? { signatureCallRate: rule(env, "SUPERDIST_VERIFIER_RATE_CALL") }
+      : {}),
+    ...(env.SUPERDIST_VERIFIER_MAX_CONNECTIONS
+      ? { limits: { maxConnections: integer(env, "SUPERDIST_VERIFIER_MAX_CONNECTIONS", 0) } }
+      : {}),
   };
 }
 

@@ -6,6 +6,7 @@ export {
   defaultLimits,
   defaultPort,
   defaultRateLimits,
+  defaultSignatureCallRate,
   type ResolvedVerifierConfig,
   resolveConfig,
   type VerifierConfig,
@@ -25,4 +26,11 @@ export {
 } from "./identity.ts";
 export { type RateLimitDecision, RateLimiter, type RateLimitRule } from "./rateLimit.ts";
 export { type RekeyContext, type RekeyRequest, type RekeyResult, rekey } from "./rekey.ts";
+export { ServedRequests } from "./servedRequests.ts";
 export { runVerifier, type StartedVerifier, startVerifier, type VerifierProcess } from "./server.ts";
+export {
+  defaultSignatureCallGas,
+  type VerifyOwnerSignatureParameters,
+  type VerifyOwnerSignatureReturnType,
+  verifyOwnerSignature,
+} from "./signature.ts";

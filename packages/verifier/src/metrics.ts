@@ -1,4 +1,4 @@
-// Prometheus text exposition, written by hand: three metric families do not justify a client library.
+// Prometheus text exposition, written by hand: a few metric families do not justify a client library.
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
 
@@ -8,6 +8,7 @@ export class VerifierMetrics {
   readonly #requests = new Map<string, number>();
   readonly #rejections = new Map<string, number>();
   readonly #latency = new Map<string, Histogram>();
+  readonly #disconnects = new Map<string, number>();
   #rekeys = 0;
 
   observeRequest(route: string, method: string, status: number, seconds: number): void {
@@ -33,6 +34,11 @@ export class VerifierMetrics {
     this.#rekeys++;
   }
 
+  /** A client that went away before its answer: counted here, not among the requests answered. */
+  observeDisconnect(route: string): void {
+    this.#disconnects.set(route, (this.#disconnects.get(route) ?? 0) + 1);
+  }
+
   render(): string {
     const lines: string[] = [
       "# HELP superdist_verifier_requests_total HTTP requests by route, method and status code.",
@@ -49,6 +55,13 @@ export class VerifierMetrics {
     );
     for (const [code, value] of this.#rejections) {
       lines.push(`superdist_verifier_rejections_total{code="${code}"} ${value}`);
+    }
+    lines.push(
+      "# HELP superdist_verifier_client_disconnects_total Requests whose client hung up before the answer, by route.",
+      "# TYPE superdist_verifier_client_disconnects_total counter",
+    );
+    for (const [route, value] of this.#disconnects) {
+      lines.push(`superdist_verifier_client_disconnects_total{route="${route}"} ${value}`);
     }
     lines.push(
       "# HELP superdist_verifier_request_duration_seconds Time to answer, by route.",

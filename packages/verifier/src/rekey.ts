@@ -8,12 +8,13 @@ import {
   type Stanza,
   unwrapHeader,
 } from "@superdist/package";
-import type { Address, Hex } from "viem";
+import { type Address, type Hex, hashTypedData } from "viem";
 import type { ChainReader } from "./chain.ts";
 import type { VerifierLimits } from "./config.ts";
 import { VerifierError } from "./errors.ts";
 import type { RateLimiter } from "./rateLimit.ts";
-import { maxDeadlineAheadSeconds } from "./typedData.ts";
+import type { ServedRequests } from "./servedRequests.ts";
+import { maxDeadlineAheadSeconds, rekeyTypedData } from "./typedData.ts";
 
 export type RekeyRequest = {
   /** The package header exactly as the owner signed it. */
@@ -24,6 +25,8 @@ export type RekeyRequest = {
   /** Unix seconds. */
   deadline: bigint;
   signature: Hex;
+  /** Who sent it (the client IP), for the budget of signatures that need an `eth_call`. */
+  client?: string | undefined;
 };
 
 export type RekeyResult = {
@@ -43,6 +46,13 @@ export type RekeyContext = {
   limits: Pick<VerifierLimits, "maxHeaderBytes" | "maxStanzas">;
   /** Successful re-keys per token; checked before any chain read, charged only once the owner is proven. */
   perToken?: RateLimiter | undefined;
+  /**
+   * Requests already served: one sent again (a retry, or a replay by whoever captured it) is re-keyed again but not
+   * charged to its token, so replaying a captured request cannot use up the owner's budget.
+   */
+  served?: ServedRequests | undefined;
+  /** Signatures that need an `eth_call`, per `RekeyRequest.client`: each call may burn its gas cap on the RPC. */
+  perClientCalls?: RateLimiter | undefined;
   nowSeconds?: () => number;
 };
 
@@ -76,7 +86,20 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
   }
   const contentId = BigInt(lineage.contentId);
   const tokenKey = request.tokenId.toString();
-  const tokenLimit = context.perToken?.check(tokenKey);
+  // The digest names the token, recipient, header and deadline: a request sent again with the signature in another
+  // encoding (64 or 65 bytes, high s) is the same request.
+  const digest = hashTypedData(
+    rekeyTypedData({
+      chainId: context.chainId,
+      market: context.market,
+      tokenId: request.tokenId,
+      recipient: request.recipient,
+      header: request.header,
+      deadline: request.deadline,
+    }),
+  );
+  const repeated = context.served?.has(digest) ?? false;
+  const tokenLimit = repeated ? undefined : context.perToken?.check(tokenKey);
   if (tokenLimit && !tokenLimit.allowed)
     throw rateLimited(tokenLimit.retryAfterSeconds, "this license token");
 
@@ -103,7 +126,20 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
       details: `token ${request.tokenId} is of content ${license.contentId}, the header of content ${contentId}`,
     });
   }
-  if (!(await context.chain.isSignedByOwner(license.owner, request, block))) {
+  const signed = await context.chain.isSignedByOwner(
+    license.owner,
+    { hash: digest, signature: request.signature },
+    block,
+    {
+      beforeCall: () => {
+        const calls = context.perClientCalls?.take(request.client ?? "");
+        if (calls && !calls.allowed) {
+          throw rateLimited(calls.retryAfterSeconds, "smart-account signatures from this address");
+        }
+      },
+    },
+  );
+  if (!signed) {
     throw new VerifierError("NOT_OWNER", "The request is not signed by the license token's current owner.");
   }
   let rekeyed: Uint8Array;
@@ -121,8 +157,11 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
     if (error instanceof PackageError && error.code === "MAC_MISMATCH") throw macMismatch();
     throw error;
   }
-  const charged = context.perToken?.take(tokenKey);
-  if (charged && !charged.allowed) throw rateLimited(charged.retryAfterSeconds, "this license token");
+  if (!repeated) {
+    const charged = context.perToken?.take(tokenKey);
+    if (charged && !charged.allowed) throw rateLimited(charged.retryAfterSeconds, "this license token");
+  }
+  context.served?.add(digest, Number(request.deadline));
   return { header: rekeyed, contentId, owner: license.owner };
 }
 

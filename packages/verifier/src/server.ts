@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { serve } from "@hono/node-server";
 import { createVerifierApp, type VerifierApp } from "./app.ts";
 import { type VerifierConfig, VerifierConfigError } from "./config.ts";
@@ -10,6 +10,10 @@ export type StartedVerifier = VerifierApp & {
   url: string;
   port: number;
 };
+
+/** What `README.md` and the threat model promise a client: its headers in 5 s, its whole request in 10 s. */
+const headersTimeoutMs = 5_000;
+const requestTimeoutMs = 10_000;
 
 /** Starts the verifier on `config.host:config.port` (port 0 picks a free one). */
 export async function startVerifier(config: VerifierConfig): Promise<StartedVerifier> {
@@ -23,9 +27,12 @@ export async function startVerifier(config: VerifierConfig): Promise<StartedVeri
         hostname: resolved.host,
         serverOptions: {
           maxHeaderSize: resolved.limits.maxHttpHeaderBytes,
-          // Slow clients must not hold sockets open: the whole request has a few seconds to arrive.
-          headersTimeout: 5_000,
-          requestTimeout: 10_000,
+          // Slow clients must not hold sockets open: the whole request has a few seconds to arrive. Node checks
+          // these deadlines only every connectionsCheckingInterval (30 s by default), so a check every half
+          // second is what makes them the limits they say.
+          headersTimeout: headersTimeoutMs,
+          requestTimeout: requestTimeoutMs,
+          connectionsCheckingInterval: 500,
           keepAliveTimeout: 5_000,
         },
       },
@@ -33,6 +40,9 @@ export async function startVerifier(config: VerifierConfig): Promise<StartedVeri
     ) as Server;
     created.once("error", reject);
   });
+  server.maxConnections = resolved.limits.maxConnections;
+  // Behind a proxy every connection comes from the proxy; it is the proxy's job to hold back a client there.
+  if (!resolved.trustProxy) limitConnectionsPerAddress(server, resolved.limits.maxConnectionsPerIp);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host}:${port}`;
 
@@ -66,6 +76,25 @@ export async function startVerifier(config: VerifierConfig): Promise<StartedVeri
       });
     },
   };
+}
+
+// One client holding every slot under maxConnections would lock out the others: each address gets a share.
+function limitConnectionsPerAddress(server: Server, limit: number): void {
+  const open = new Map<string, number>();
+  server.on("connection", (socket: Socket) => {
+    const address = socket.remoteAddress ?? "";
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > limit) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once("close", () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
 }
 
 /** What `runVerifier` uses of its process; `process` itself is one. */
