@@ -11,7 +11,12 @@ import {
   type VerifierConfig,
 } from "@superdist/verifier";
 import { pino } from "pino";
-import type { PrivateKeyAccount } from "viem";
+import {
+  type PrivateKeyAccount,
+  parseSignature,
+  serializeCompactSignature,
+  signatureToCompactSignature,
+} from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import {
   ageKeyPair,
@@ -21,6 +26,7 @@ import {
   startMarketFixture,
 } from "../../scripts/stack/market.ts";
 import { postRekey } from "./fixtures.ts";
+import { startRpcProxy } from "./rpcProxy.ts";
 
 const unlimited = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
 
@@ -373,6 +379,70 @@ describe("verifier refusals", () => {
       (await postRekey(limited.app, await validBody({ tokenId: otherTokenId, header: other.header }))).status,
       200,
     );
+  });
+
+  test("a captured request replayed 30 times does not use up its owner's budget: the owner's next requests are served", async () => {
+    const limited = await verifierFor(fixture, {
+      rateLimits: { perIp: unlimited, perToken: { capacity: 10, refillPerSecond: 0.001 } },
+    });
+    const fresh = await fixture.buy(content.contentId, buyer);
+    const captured = await validBody({ tokenId: fresh });
+    assert.equal((await postRekey(limited.app, captured)).status, 200);
+    // Whoever captured it sends it again, half the time with the signature in its 64-byte form.
+    const compact = serializeCompactSignature(
+      signatureToCompactSignature(parseSignature(captured.signature)),
+    );
+    const replays = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        postRekey(limited.app, { ...captured, signature: i % 2 === 0 ? captured.signature : compact }),
+      ),
+    );
+    assert.deepEqual(
+      replays.map((r) => r.status),
+      Array(30).fill(200),
+    );
+    // The owner's own requests, for a new deadline or a new device, still have the rest of the budget.
+    const device = await ageKeyPair();
+    const own = [
+      await validBody({ tokenId: fresh, deadline: rekeyDeadline(500) }),
+      await signedRekeyBody(fixture.chain, buyer, {
+        header: content.header,
+        tokenId: fresh,
+        recipient: device.recipient,
+      }),
+    ];
+    for (let i = 0; i < 7; i++)
+      own.push(await validBody({ tokenId: fresh, deadline: rekeyDeadline(400 - i) }));
+    for (const body of own) assert.equal((await postRekey(limited.app, body)).status, 200);
+    await assertRefused(
+      await postRekey(limited.app, await validBody({ tokenId: fresh, deadline: rekeyDeadline(300) })),
+      429,
+      "RATE_LIMITED",
+    );
+  });
+
+  test("/health reads the chain at most once a second, however often it is asked", async () => {
+    const proxy = await startRpcProxy(fixture.chain.rpcUrl);
+    try {
+      const watched = await verifierFor(fixture, { rpcUrl: proxy.url });
+      const started = performance.now();
+      const concurrent = await Promise.all(Array.from({ length: 200 }, () => watched.app.request("/health")));
+      assert.ok(concurrent.every((r) => r.status === 200));
+      assert.ok(proxy.calls.length <= 2, `${proxy.calls.length} RPC calls for 200 concurrent health checks`);
+      for (let i = 0; i < 200; i++) assert.equal((await watched.app.request("/health")).status, 200);
+      // One read (chain id and block number) per second begun, at most.
+      const seconds = Math.ceil((performance.now() - started) / 1000);
+      assert.ok(
+        proxy.calls.length <= 2 * (seconds + 1),
+        `${proxy.calls.length} RPC calls for 400 health checks in ${seconds} s`,
+      );
+      assert.deepEqual(
+        new Set(proxy.calls.map((c) => c.method)),
+        new Set(["eth_chainId", "eth_blockNumber"]),
+      );
+    } finally {
+      await proxy.close();
+    }
   });
 
   test("unknown routes and methods answer JSON errors", async () => {
