@@ -11,8 +11,14 @@ export type RpcProxy = {
   close(): Promise<void>;
 };
 
-/** A JSON-RPC proxy in front of a node that records what the verifier asks, so tests can count and inspect it. */
-export async function startRpcProxy(target: string): Promise<RpcProxy> {
+/**
+ * A JSON-RPC proxy in front of a node that records what the verifier asks, so tests can count and inspect it.
+ * A request holding a call `fails` picks out is answered with HTTP 502, as a broken provider would.
+ */
+export async function startRpcProxy(
+  target: string,
+  options: { fails?: (call: RpcCall) => boolean } = {},
+): Promise<RpcProxy> {
   const calls: RpcCall[] = [];
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -20,9 +26,12 @@ export async function startRpcProxy(target: string): Promise<RpcProxy> {
     const body = Buffer.concat(chunks).toString("utf8");
     try {
       const parsed = JSON.parse(body) as RpcCall | RpcCall[];
-      for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
-        calls.push({ method: call.method, params: call.params ?? [] });
-      }
+      const received = (Array.isArray(parsed) ? parsed : [parsed]).map((call) => ({
+        method: call.method,
+        params: call.params ?? [],
+      }));
+      calls.push(...received);
+      if (options.fails && received.some(options.fails)) throw new Error("refused by the test");
       const answer = await fetch(target, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -49,9 +58,12 @@ export async function startRpcProxy(target: string): Promise<RpcProxy> {
 }
 
 /** The `eth_call`s that are not reads of `market`: what checking smart-account signatures costs. */
-export function signatureCalls(calls: readonly RpcCall[], market: string): { to?: string; gas?: string }[] {
+export function signatureCalls(
+  calls: readonly RpcCall[],
+  market: string,
+): { to?: string; gas?: string; authorizationList?: unknown[] }[] {
   return calls
     .filter((call) => call.method === "eth_call")
-    .map((call) => call.params[0] as { to?: string; gas?: string })
+    .map((call) => call.params[0] as { to?: string; gas?: string; authorizationList?: unknown[] })
     .filter((request) => request.to?.toLowerCase() !== market.toLowerCase());
 }

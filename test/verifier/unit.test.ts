@@ -17,6 +17,7 @@ import {
   RateLimiter,
   rekeyDeadline,
   requestRekey,
+  ServedRequests,
   VerifierError,
   verifierErrorStatus,
 } from "@superdist/verifier";
@@ -152,6 +153,62 @@ describe("identity", () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe("served requests", () => {
+  test("a request is known until its deadline, then forgotten", () => {
+    let now = 100;
+    const served = new ServedRequests({ nowSeconds: () => now });
+    assert.equal(served.has("a"), false);
+    served.add("a", 110);
+    served.add("a", 200);
+    assert.equal(served.has("a"), true);
+    now = 110;
+    assert.equal(served.has("a"), true, "the deadline itself is still inside");
+    now = 111;
+    assert.equal(served.has("a"), false, "the first deadline counts; a later add does not extend it");
+    assert.equal(served.size, 0);
+  });
+
+  test("memory stays bounded: past the limit expired requests go first, then the oldest", () => {
+    let now = 0;
+    const served = new ServedRequests({ maxEntries: 100, nowSeconds: () => now });
+    for (let i = 0; i < 50; i++) served.add(`old-${i}`, 10);
+    for (let i = 0; i < 50; i++) served.add(`live-${i}`, 1_000);
+    now = 20;
+    served.add("next", 1_000);
+    assert.equal(served.size, 51, "the expired ones made room");
+    for (let i = 0; i < 1_000; i++) served.add(`more-${i}`, 1_000);
+    assert.ok(served.size <= 100, `kept ${served.size}`);
+    assert.equal(served.has("more-999"), true, "the newest are kept");
+    assert.equal(served.has("live-0"), false, "the oldest went");
+  });
+});
+
+describe("resource settings from the environment", () => {
+  test("the environment sets the budget of signature calls and the connection cap, and nothing when unset", async () => {
+    const identity = await generateX25519Identity();
+    const config = await configFromEnv({
+      SUPERDIST_VERIFIER_IDENTITY: identity,
+      SUPERDIST_VERIFIER_RATE_CALL: "3/0.5",
+      SUPERDIST_VERIFIER_MAX_CONNECTIONS: "100",
+    });
+    assert.deepEqual(config.signatureCallRate, { capacity: 3, refillPerSecond: 0.5 });
+    assert.deepEqual(config.limits, { maxConnections: 100 });
+    const unset = await configFromEnv({ SUPERDIST_VERIFIER_IDENTITY: identity });
+    assert.ok(!("signatureCallRate" in unset) && !("limits" in unset));
+    await assert.rejects(
+      configFromEnv({ SUPERDIST_VERIFIER_IDENTITY: identity, SUPERDIST_VERIFIER_RATE_CALL: "0/1" }),
+      {
+        code: "VERIFIER_CONFIG",
+        message: /SUPERDIST_VERIFIER_RATE_CALL/,
+      },
+    );
+    await assert.rejects(
+      configFromEnv({ SUPERDIST_VERIFIER_IDENTITY: identity, SUPERDIST_VERIFIER_MAX_CONNECTIONS: "many" }),
+      { code: "VERIFIER_CONFIG", message: /SUPERDIST_VERIFIER_MAX_CONNECTIONS/ },
+    );
   });
 });
 
