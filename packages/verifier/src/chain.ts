@@ -22,8 +22,6 @@ export type ChainReaderParameters = {
   batchWaitMs: number;
   /** Gas cap of each `eth_call` that checks a smart account's signature (default 1,000,000). */
   signatureCallGas?: number | undefined;
-  /** How long `status()` reuses its answer (default 1000 ms). */
-  statusCacheMs?: number | undefined;
 };
 
 export type LicenseRecord = { owner: Address; contentId: bigint };
@@ -33,6 +31,9 @@ export type ReadBlock = { blockTag: "latest" } | { blockNumber: bigint };
 
 /** Seconds a client should wait before retrying after the chain could not be read. */
 export const chainRetryAfterSeconds = 2;
+
+/** How long `status()` answers from its last read. */
+const statusCacheMs = 1000;
 
 // Key commitments never change once published, so a bounded cache of them saves one RPC read per re-key.
 const maxCachedCommitments = 10_000;
@@ -132,12 +133,12 @@ export class ChainReader {
   }
 
   /**
-   * The chain id the RPC reports and its latest block, for health checks. Calls within `statusCacheMs` of a read
-   * share its answer (or its failure), so that polling the health of many replicas costs the RPC little.
+   * The chain id the RPC reports and its latest block, for health checks. Calls within a second of a read share
+   * its answer (or its failure): health checks are unauthenticated, and must not turn into RPC load.
    */
   status(): Promise<{ chainId: number; blockNumber: bigint }> {
     const now = performance.now();
-    if (this.#status && now - this.#status.readAtMs < (this.#parameters.statusCacheMs ?? 1000)) {
+    if (this.#status && now - this.#status.readAtMs < statusCacheMs) {
       return this.#status.promise;
     }
     const promise = guard(

@@ -86,8 +86,8 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
   }
   const contentId = BigInt(lineage.contentId);
   const tokenKey = request.tokenId.toString();
-  // The digest names the token, recipient, header and deadline: a request sent again with the signature in another
-  // encoding (64 or 65 bytes, high s) is the same request.
+  // The digest names the token, recipient, header and deadline: a request sent again with its signature in the
+  // other encoding (64 or 65 bytes) is the same request.
   const digest = hashTypedData(
     rekeyTypedData({
       chainId: context.chainId,

@@ -11,7 +11,8 @@ export type StartedVerifier = VerifierApp & {
   port: number;
 };
 
-/** What `README.md` and the threat model promise a client: its headers in 5 s, its whole request in 10 s. */
+// Constants, not settings: the README and the threat model promise clients these, headers in 5 s and the whole
+// request in 10 s.
 const headersTimeoutMs = 5_000;
 const requestTimeoutMs = 10_000;
 
