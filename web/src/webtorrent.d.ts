@@ -14,7 +14,7 @@ declare module "webtorrent/dist/webtorrent.min.js" {
     on(event: "download" | "upload", listener: (bytes: number) => void): void;
     on(event: "done" | "ready" | "wire" | "metadata", listener: () => void): void;
     on(event: "error", listener: (error: Error | string) => void): void;
-    destroy(): void;
+    destroy(callback?: (error?: Error) => void): void;
   };
   export type TorrentOptions = {
     announce?: string[];
@@ -28,6 +28,6 @@ declare module "webtorrent/dist/webtorrent.min.js" {
     add(magnet: string, options: TorrentOptions, onTorrent?: (torrent: Torrent) => void): Torrent;
     get(id: string): Promise<Torrent | null>;
     on(event: "error", listener: (error: Error | string) => void): void;
-    destroy(): void;
+    destroy(callback?: (error?: Error) => void): void;
   }
 }
