@@ -7,6 +7,12 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 /// npm imports a `ds-test` it does not ship, so the suite declares what it needs here instead.
 // solhint-disable-next-line interface-starts-with-i
 interface Vm {
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function prank(address sender) external;
     function startPrank(address sender) external;
     function stopPrank() external;
@@ -18,6 +24,8 @@ interface Vm {
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function label(address account, string calldata newLabel) external;
     function assume(bool condition) external pure;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
     function snapshotGasLastCall(string calldata group, string calldata name) external returns (uint256 gasUsed);
 }
 
