@@ -33,7 +33,8 @@ const MiB = 1024 * 1024;
 const KiB = 1024;
 const SIZES = [10 * MiB, 100 * MiB];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const PIECE_LENGTHS = [16 * KiB, 64 * KiB, 256 * KiB, MiB, 4 * MiB];
+/** `BENCH_PIECES=0` leaves out the comparison of piece lengths (and does not write the report). */
+const PIECE_LENGTHS = process.env.BENCH_PIECES === "0" ? [] : [16 * KiB, 64 * KiB, 256 * KiB, MiB, 4 * MiB];
 const TIMEOUT_MS = 180_000;
 const WEB_SEED_REQUESTS_NOTE = "16 piece requests open to a web seed, WebTorrent's default being 4";
 
@@ -482,8 +483,10 @@ trips dominate (create-torrent, which WebTorrent seeds with, would cut 100 MiB i
 piece a peer can pass on and the check of each, and a damaged piece costs its whole length again. 1 MiB is where the
 web seed stops gaining much, and it keeps even a 1 GiB package at 1,024 pieces (a 20 KiB .torrent).
 `;
-    await writeBenchmarkSection("p2p", body);
-    say("\nwritten to docs/benchmarks.md");
+    if (PIECE_LENGTHS.length > 0) {
+      await writeBenchmarkSection("p2p", body);
+      say("\nwritten to docs/benchmarks.md");
+    }
     for (const entry of summary) {
       say(
         `${Math.round(entry.size / MiB)} MiB: browser→browser ${((entry.http / entry.peers) * 100).toFixed(0)} %, web seed (WebTorrent) ${((entry.http / entry.seedWebTorrent) * 100).toFixed(0)} %, web seed (fetchCopy) ${((entry.http / entry.seedFetchCopy) * 100).toFixed(0)} % of plain HTTP`,
