@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { connect } from "node:net";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import { MAX_HEADER_SIZE, MAX_STANZAS, writeHeader } from "@superdist/package";
 import {
   createVerifierApp,
@@ -228,5 +230,48 @@ describe("a client that breaks off mid-body", () => {
     assert.ok(!/route="\/v1\/rekey",method="POST"/.test(metrics), "no status is counted for them");
     assert.ok(!metrics.includes('code="500"'));
     assert.ok(!metrics.includes("rejections_total{"), "nor a refusal");
+  });
+});
+
+describe("a client that hangs up while its request is checked", () => {
+  const lines: string[] = [];
+  // An RPC that accepts connections and never answers, so the chain read is still pending when the client leaves.
+  const silent = createServer(() => {});
+  let started: Awaited<ReturnType<typeof startVerifier>>;
+  beforeAll(async () => {
+    silent.listen(0, "127.0.0.1");
+    await once(silent, "listening");
+    started = await startVerifier({
+      rpcUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      chainId,
+      market,
+      identities: [verifierKey.identity],
+      port: 0,
+      rpcTimeoutMs: 1000,
+      rateLimits: { perIp: unlimited, perToken: unlimited },
+      logger: pino({ level: "info" }, { write: (line: string) => lines.push(line) }),
+    });
+  });
+  afterAll(async () => {
+    await started?.close();
+    silent.closeAllConnections();
+    silent.close();
+  });
+
+  test("is a client disconnect, not the 503 its request would have had", async () => {
+    const body = JSON.stringify(bodyWith(await packageHeader()));
+    const socket = connect(started.port, "127.0.0.1");
+    socket.write(
+      `POST /v1/rekey HTTP/1.1\r\nHost: verifier\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    const disconnected = () => lines.some((line) => line.includes('"msg":"client disconnected"'));
+    for (let i = 0; i < 200 && !disconnected(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(disconnected(), "logged as a disconnect");
+    const metrics = await (await fetch(`${started.url}/metrics`)).text();
+    assert.match(metrics, /superdist_verifier_client_disconnects_total\{route="\/v1\/rekey"\} 1\n/);
+    assert.ok(!metrics.includes('route="/v1/rekey",method="POST"'), "no status is counted for it");
+    assert.ok(!metrics.includes("CHAIN_UNAVAILABLE"));
   });
 });
