@@ -198,7 +198,8 @@ describe("verifier identity", () => {
       await assert.rejects(loadIdentity({}), {
         code: "VERIFIER_CONFIG",
         // The message says how to make one, since the file is only generated for a local chain.
-        message: /^The verifier identity file \.superdist\/verifier-identity\.txt does not exist\. Create one with `age-keygen -o/,
+        message:
+          /^The verifier identity file \.superdist\/verifier-identity\.txt does not exist\. Create one with `age-keygen -o/,
       });
     } finally {
       process.chdir(cwd);

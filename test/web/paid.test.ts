@@ -298,7 +298,11 @@ describe("paying in the browser", () => {
     await panel.getByRole("button", { name: "Open it" }).click();
     await page.getByTestId("opened").waitFor({ timeout: 60_000 });
     assert.match((await page.getByTestId("preview").textContent()) ?? "", /^Linked notes/);
-    const mine = await download(page, panel.getByRole("button", { name: "Save your copy", exact: true }), dir);
+    const mine = await download(
+      page,
+      panel.getByRole("button", { name: "Save your copy", exact: true }),
+      dir,
+    );
     const lineage = parseHeader(new Uint8Array(await readFile(mine))).lineage;
     assert.equal(lineage.contentId, linkedId);
     assert.equal(lineage.holderTokenId, refToken + 1n);
