@@ -60,7 +60,12 @@ async function otherHistory(market: Market): Promise<void> {
   await market.buy(buyer as PrivateKeyAccount, content);
 }
 
-export function indexerSuite(options: { database: () => Promise<Database>; indexLive: boolean }): void {
+export function indexerSuite(options: {
+  database: () => Promise<Database>;
+  indexLive: boolean;
+  /** The database can be asked for its index definitions (PostgreSQL). */
+  indexes?: boolean;
+}): void {
   let database: Database;
   let chain: LocalChain;
   let market: Market;
@@ -109,6 +114,26 @@ export function indexerSuite(options: { database: () => Promise<Database>; index
       expect(compared).toEqual({ licenses: 39, credits: 23, claims: 3 });
     },
     5 * MINUTE,
+  );
+
+  test.runIf(options.indexes)(
+    "the lineage index is the range index the descendants' query needs",
+    async () => {
+      // Ponder writes index statements through its own copy of drizzle-kit, which drops `.op()` without a word.
+      const { default: pg } = await import("pg");
+      const db = new pg.Client({ connectionString: database.databaseUrl });
+      await db.connect();
+      try {
+        const { rows } = await db.query<{ indexdef: string }>(
+          "SELECT indexdef FROM pg_indexes WHERE schemaname = 'superdist' AND indexname = 'license_lineage_index'",
+        );
+        expect(rows.map((r) => r.indexdef)).toEqual([
+          expect.stringMatching(/\(root, path text_pattern_ops\)$/),
+        ]);
+      } finally {
+        await db.end();
+      }
+    },
   );
 
   test(
