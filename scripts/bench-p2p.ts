@@ -466,22 +466,34 @@ of ${RUNS} runs, each timed inside the page from the first request to the last v
 checked against the package's SHA-256 once. The code is the dApp's own (\`seed\` and \`fetchShared\` of
 web/src/lib/p2p.ts, the SDK's \`fetchCopy\`), bundled into a bare page. The web seed is \`superdist share\`, its own
 process, and the magnet is the one it prints; the plain HTTP download is of the same file from the same server.
-Browser to browser, a freshly loaded page finds the seeding context through the WebSocket tracker and downloads over
-a WebRTC data channel; its time includes the announce and the connection.
+Browser to browser, a new WebTorrent client finds the seeding context through the WebSocket tracker and downloads
+over a WebRTC data channel; its time includes the announce and the connection. \`fetchShared\`'s times include
+reading the finished copy back out of WebTorrent's store into a File, as the dApp does; between runs the page's
+client is closed (\`closePeerToPeer\`), untimed.
 
 ${markdownTable(["size", "transfer", "seconds", "MB/s", "of plain HTTP", "target"], rows)}
 
+Where the targets are missed: on loopback a plain download is the browser's network stack alone, hundreds of MB/s,
+while every other row runs JavaScript per piece or per 16 KiB block (hashing, WebTorrent's bookkeeping, copying), on
+two cores shared with the server, the tracker and the other context. For 10 MiB the fixed costs dominate: the
+\`.torrent\` fetched first, and between browsers the tracker round trips and the WebRTC handshake. \`fetchCopy\` streams
+one response and hashes each piece while the next arrives; parallel range requests of one piece each were tried in
+the browser and were slower than that one stream.
+
 Piece length (\`choosePieceLength\`): at least 1 MiB, and larger only to keep a torrent at or under 1,024 pieces
 (16 MiB at most); a package smaller than a piece is one piece. The same 100 MiB package at other piece lengths,
-WebTorrent set up as the dApp sets it up (${WEB_SEED_REQUESTS_NOTE}):
+WebTorrent set up as the dApp sets it up (${WEB_SEED_REQUESTS_NOTE}), timed to WebTorrent's \`done\` (without the
+read-back):
 
 ${markdownTable(["piece length", "pieces", "piece hashes in the .torrent", "web seed → browser MB/s", "browser → browser MB/s", ""], pieceRows)}
 
-Why: WebTorrent asks a web seed for one whole piece per HTTP request, a few at a time, so with small pieces the round
-trips dominate (create-torrent, which WebTorrent seeds with, would cut 100 MiB into 128 KiB pieces and 10 MiB into
-16 KiB ones). Between browsers, pieces travel in 16 KiB blocks whatever their length; larger pieces delay the first
-piece a peer can pass on and the check of each, and a damaged piece costs its whole length again. 1 MiB is where the
-web seed stops gaining much, and it keeps even a 1 GiB package at 1,024 pieces (a 20 KiB .torrent).
+Why 1 MiB: WebTorrent asks a web seed for one whole piece per HTTP request, a few at a time, so small pieces cost a
+round trip each (create-torrent, which WebTorrent seeds with by default, would cut 100 MiB into 128 KiB pieces and
+10 MiB into 16 KiB ones: the first rows). Larger pieces are faster still on loopback, where nothing but round trips
+costs; over real links they cost what loopback does not show: a peer passes nothing on before it holds a whole
+verified piece, a web seed or peer serves one piece per request, so a 10 MiB package in 4 MiB pieces could come from
+three sources at most, and a damaged piece costs its whole length again. 1 MiB keeps a 10 MiB package at ten pieces
+and a 1 GiB one at 1,024 (a 20 KiB \`.torrent\`).
 `;
     if (PIECE_LENGTHS.length > 0) {
       await writeBenchmarkSection("p2p", body);
