@@ -97,9 +97,11 @@ try {
     SUPERDIST_CHAIN_ID: String(fixture.chain.chainId),
     SUPERDIST_MARKET: fixture.chain.market,
     SUPERDIST_VERIFIER_IDENTITY: fixture.verifier.identity,
-    // All the load comes from one address and reuses each license many times.
+    // All the load comes from one address, on as many connections as its requests in flight, and reuses each
+    // license many times: it stands for many clients.
     SUPERDIST_VERIFIER_RATE_IP: "1000000/1000000",
     SUPERDIST_VERIFIER_RATE_TOKEN: "1000000/1000000",
+    SUPERDIST_VERIFIER_MAX_CONNECTIONS_PER_IP: "512",
   };
   const ports = [await freePort(), await freePort()];
   replicas.push(
@@ -138,11 +140,11 @@ try {
       }
       outcomes.push({ startedMs, ms: performance.now() - started - startedMs, url: answer.url });
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const { code, details } = error as { code?: string; details?: string };
       outcomes.push({
         startedMs,
         ms: performance.now() - started - startedMs,
-        error: code ?? (error as Error).message,
+        error: code ? `${code}${details ? ` (${details})` : ""}` : (error as Error).message,
       });
     } finally {
       inFlight--;

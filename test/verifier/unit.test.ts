@@ -196,6 +196,11 @@ describe("resource settings from the environment", () => {
     });
     assert.deepEqual(config.signatureCallRate, { capacity: 3, refillPerSecond: 0.5 });
     assert.deepEqual(config.limits, { maxConnections: 100 });
+    const perIp = await configFromEnv({
+      SUPERDIST_VERIFIER_IDENTITY: identity,
+      SUPERDIST_VERIFIER_MAX_CONNECTIONS_PER_IP: "500",
+    });
+    assert.deepEqual(perIp.limits, { maxConnectionsPerIp: 500 });
     const unset = await configFromEnv({ SUPERDIST_VERIFIER_IDENTITY: identity });
     assert.ok(!("signatureCallRate" in unset) && !("limits" in unset));
     await assert.rejects(

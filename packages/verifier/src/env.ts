@@ -27,7 +27,7 @@ export type EnvConfig = VerifierConfig & {
  * | SUPERDIST_VERIFIER_TRUST_PROXY | false (true: client IP from X-Forwarded-For) |
  * | SUPERDIST_VERIFIER_RATE_IP / _RATE_TOKEN | 60/10, 10/0.1667 (burst/per second) |
  * | SUPERDIST_VERIFIER_RATE_CALL | 5/0.1 (per IP, signatures that need an eth_call) |
- * | SUPERDIST_VERIFIER_MAX_CONNECTIONS | 512 (open connections, all clients together) |
+ * | SUPERDIST_VERIFIER_MAX_CONNECTIONS / _PER_IP | 512 / 64 (open connections: all clients together / per address) |
  * | SUPERDIST_VERIFIER_LOG_LEVEL | info |
  */
 export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<EnvConfig> {
@@ -64,8 +64,17 @@ export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promi
     ...(env.SUPERDIST_VERIFIER_RATE_CALL
       ? { signatureCallRate: rule(env, "SUPERDIST_VERIFIER_RATE_CALL") }
       : {}),
-    ...(env.SUPERDIST_VERIFIER_MAX_CONNECTIONS
-      ? { limits: { maxConnections: integer(env, "SUPERDIST_VERIFIER_MAX_CONNECTIONS", 0) } }
+    ...(env.SUPERDIST_VERIFIER_MAX_CONNECTIONS || env.SUPERDIST_VERIFIER_MAX_CONNECTIONS_PER_IP
+      ? {
+          limits: {
+            ...(env.SUPERDIST_VERIFIER_MAX_CONNECTIONS
+              ? { maxConnections: integer(env, "SUPERDIST_VERIFIER_MAX_CONNECTIONS", 0) }
+              : {}),
+            ...(env.SUPERDIST_VERIFIER_MAX_CONNECTIONS_PER_IP
+              ? { maxConnectionsPerIp: integer(env, "SUPERDIST_VERIFIER_MAX_CONNECTIONS_PER_IP", 0) }
+              : {}),
+          },
+        }
       : {}),
   };
 }
