@@ -59,10 +59,11 @@ export type VerifyOwnerSignatureParameters = {
 export type VerifyOwnerSignatureReturnType = boolean;
 
 /**
- * Whether `owner` signed `hash`. A plain 65-byte or EIP-2098 64-byte signature is recovered locally and, for an
- * address without code, that is the whole answer: nothing a stranger sends makes the verifier run code. Only an owner
- * with code (ERC-1271), a counterfactual account (ERC-6492) or a pending EIP-7702 delegation (ERC-8010) costs an
- * `eth_call`, capped at `gas`. Bytes that do not parse as what they claim to be are no signature of the owner.
+ * Whether `owner` signed `hash`. A plain 65-byte or EIP-2098 64-byte signature is recovered locally, and for an
+ * owner without code that is the whole answer. An owner with code (ERC-1271), an ERC-6492 signature (a
+ * counterfactual account, whose factory the sender names) or an ERC-8010 one (an EIP-7702 delegation signed by the
+ * owner's key) costs one `eth_call`, capped at `gas` because it runs code the sender may have chosen. Bytes that do
+ * not parse as what they claim to be are no signature of the owner.
  *
  * @throws what the client throws when the chain cannot be read (not when a call reverts), and what `beforeCall`
  * throws.
