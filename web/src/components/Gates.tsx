@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { type ReactNode, useSyncExternalStore } from "react";
 import { useConnection } from "wagmi";
 import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { EmptyState } from "./EmptyState.tsx";
@@ -20,10 +20,24 @@ export function RequireMarket({ children }: { children: ReactNode }) {
   return children;
 }
 
+const subscribeNever = () => () => {};
+
+/** False while React hydrates the server's HTML, true from then on (and on pages rendered in the browser). */
+function useHydrated(): boolean {
+  return useSyncExternalStore(
+    subscribeNever,
+    () => true,
+    () => false,
+  );
+}
+
 /** Pages about "my" things ask for a wallet; the rest of the app stays readable without one. */
 export function RequireWallet({ children, reason }: { children: ReactNode; reason: string }) {
   const connection = useConnection();
-  if (connection.status !== "connected") {
+  // The server renders before the wallet reconnects. A part of the page that hydrates after the reconnect
+  // must still render what the server sent, or React discards the server's HTML with a hydration error.
+  const hydrated = useHydrated();
+  if (!hydrated || connection.status !== "connected") {
     return (
       <EmptyState title="Connect a wallet">
         <p>{reason}</p>
