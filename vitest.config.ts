@@ -1,6 +1,6 @@
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./test/helpers/chromium.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./scripts/stack/chromium.ts";
 
 // The contract tests are not here: `hardhat test` runs them (node:test, as Hardhat 3's viem toolbox does).
 // Projects run in groups, one after the other, so that the suites which start chain nodes, verifiers and

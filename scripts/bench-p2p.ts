@@ -25,8 +25,8 @@ import { choosePieceLength, createTorrent, magnetUri } from "@superdist/sdk";
 import Server from "bittorrent-tracker/server";
 import { build } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../test/helpers/chromium.ts";
 import { markdownTable, writeBenchmarkSection } from "./bench/report.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./stack/chromium.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const MiB = 1024 * 1024;

@@ -11,8 +11,8 @@ import { type BrowserContext, chromium, type Locator, type Page } from "playwrig
 import type { Hash } from "viem";
 import { buildWeb } from "../../scripts/build-web.ts";
 import { ROOT } from "../../scripts/stack/chain.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../scripts/stack/chromium.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../helpers/chromium.ts";
 import { installTestWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
 
 export const WEB = join(ROOT, "web");
