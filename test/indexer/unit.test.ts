@@ -88,7 +88,7 @@ describe("settings", () => {
 
 describe("lineage trees", () => {
   test("rows of several trees become one tree each, children in row order, earnings per node", () => {
-    const owner = "0x0000000000000000000000000000000000000001";
+    const owner = "0x0000000000000000000000000000000000000001" as const;
     const row = (tree: bigint, tokenId: bigint, parent: bigint, level: number) => ({
       tree,
       tokenId,
