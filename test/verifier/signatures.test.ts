@@ -329,6 +329,20 @@ describe("owner signatures", () => {
       await refusal(await postRekey(verifier.app, { ...unsigned, signature: await wrap(stranger) })),
       [403, "NOT_OWNER"],
     );
+    // A delegation that must first be initialised would need a batch of calls; it is refused, without a call.
+    const withInit = serializeErc8010Signature({
+      authorization: await eoa.signAuthorization({
+        contractAddress: implementation,
+        chainId: fixture.chain.chainId,
+        nonce,
+      }),
+      data: "0x8129fc1c",
+      signature: await sessionKey.sign({ hash: digest }),
+    });
+    assert.deepEqual(await refusal(await postRekey(verifier.app, { ...unsigned, signature: withInit })), [
+      403,
+      "NOT_OWNER",
+    ]);
     assert.deepEqual(signatureCalls(proxy.calls, fixture.chain.market), []);
 
     // Once the delegation is on chain, the same signature is an ERC-1271 check of the delegated code.
