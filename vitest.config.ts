@@ -20,6 +20,7 @@ export default defineConfig({
             "test/verifier/app.test.ts",
             "test/indexer/unit.test.ts",
             "test/bindings/**/*.test.ts",
+            "test/errors/**/*.test.ts",
             "test/web/txErrors.test.ts",
             "test/web/runtimeConfig.test.ts",
           ],
