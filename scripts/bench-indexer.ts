@@ -77,17 +77,20 @@ async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - start, result];
 }
 
-/** Resident memory of a process and its children (PostgreSQL's backends), in MB. */
-async function rssMb(pid: number, withChildren = false): Promise<number> {
-  const read = async (p: number) => {
-    const status = await readFile(`/proc/${p}/status`, "utf8").catch(() => "");
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+/**
+ * Memory of a process in MB: its resident set, or with `withChildren` (PostgreSQL's backends) the proportional set
+ * sizes summed, which count the shared buffers every backend maps once rather than once per backend.
+ */
+async function memoryMb(pid: number, withChildren = false): Promise<number> {
+  const read = async (p: number, field: "VmRSS" | "Pss") => {
+    const file = field === "VmRSS" ? `/proc/${p}/status` : `/proc/${p}/smaps_rollup`;
+    const text = await readFile(file, "utf8").catch(() => "");
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) / 1024;
   };
-  let total = await read(pid);
-  if (withChildren) {
-    const children = await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
-    for (const child of children.split(/\s+/).filter(Boolean)) total += await read(Number(child));
-  }
+  if (!withChildren) return read(pid, "VmRSS");
+  let total = await read(pid, "Pss");
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "");
+  for (const child of children.split(/\s+/).filter(Boolean)) total += await read(Number(child), "Pss");
   return total;
 }
 
@@ -96,7 +99,7 @@ function sampleMemory(pid: () => number | undefined, withChildren = false) {
   const timer = setInterval(() => {
     const id = pid();
     if (id)
-      void rssMb(id, withChildren).then((mb) => {
+      void memoryMb(id, withChildren).then((mb) => {
         peak = Math.max(peak, mb);
       });
   }, 250);
@@ -240,7 +243,7 @@ async function measureIndexer(
       result.heavyAccount.push(heavyMs);
       result.catalogCached.push(cachedMs);
     }
-    result.steadyRss = indexer.pid ? await rssMb(indexer.pid) : 0;
+    result.steadyRss = indexer.pid ? await memoryMb(indexer.pid) : 0;
     log(`${label}: lag p50/p95 ${p50p95(result.lag)} ms, catalog ${p50p95(result.catalog)} ms`);
     return result;
   } finally {
@@ -329,7 +332,7 @@ async function measureLogScan(chain: LocalChain, history: History): Promise<Scan
   return result;
 }
 
-const load = loadavg()[0]?.toFixed(1);
+const loadAtStart = loadavg()[0]?.toFixed(1);
 log(`${PURCHASES} purchases over ${CONTENTS} contents; big tree ${BIG_TREE}; ${PER_BLOCK} per block`);
 const chain = await startLocalChain();
 try {
@@ -439,7 +442,7 @@ try {
       "",
     ],
     [
-      "PostgreSQL processes RSS, peak during backfill",
+      "PostgreSQL's processes, proportional set sizes summed, peak during backfill",
       `${onPostgres.databaseRss?.toFixed(0)} MB`,
       "(inside the indexer)",
       "—",
@@ -462,7 +465,7 @@ has just invalidated Ponder's result cache, so the database answers every one of
 before them is not counted). Latencies are p50 / p95,
 measured in the caller around the client's function, which includes HTTP on loopback and turning rows into the
 returned shapes. The log scan runs ${SCAN_ROUNDS} rounds against the same node. Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, shared with
-the node and the database; 1-minute load average ${load} when the run started.
+the node, the database and other work: 1-minute load average ${loadAtStart} when the run started, ${loadavg()[0]?.toFixed(1)} at its end.
 
 ${table}
 
