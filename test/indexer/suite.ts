@@ -116,9 +116,9 @@ export function indexerSuite(options: {
     5 * MINUTE,
   );
 
-  test.runIf(options.indexes)(
-    "the lineage index is the range index the descendants' query needs",
-    async () => {
+  // Only PostgreSQL has the index to inspect; PGlite runs the rest of the suite.
+  if (options.indexes) {
+    test("the lineage index is the range index the descendants' query needs", async () => {
       // Ponder writes index statements through its own copy of drizzle-kit, which drops `.op()` without a word.
       const { default: pg } = await import("pg");
       const db = new pg.Client({ connectionString: database.databaseUrl });
@@ -133,8 +133,8 @@ export function indexerSuite(options: {
       } finally {
         await db.end();
       }
-    },
-  );
+    });
+  }
 
   test(
     "a purchase made while it runs appears",
