@@ -348,7 +348,8 @@ export async function expectIndexEqualsChain(
     );
     for (const d of descendants) {
       const record = chain.licenses[Number(d.tokenId) - 1];
-      expect({ ...d, depth: undefined }).toEqual({ ...record, depth: undefined });
+      expect({ ...d, depth: undefined }).toEqual({ ...record, contentId: undefined, depth: undefined });
+      expect(record?.contentId).toBe(license.contentId);
       expect(d.depth).toBe(Number((record?.generation ?? 0n) - license.generation));
     }
   }

@@ -10,9 +10,9 @@ export type GetDescendantsParameters = {
   maxDepth?: number;
 };
 
+/** A license below the token asked about; it is of the same content, as every license of a lineage is. */
 export type Descendant = {
   tokenId: bigint;
-  contentId: bigint;
   parent: bigint;
   owner: Address;
   generation: bigint;
@@ -23,14 +23,7 @@ export type Descendant = {
 /** Every license bought through `tokenId`, through those, and so on; parents before their children. */
 export type GetDescendantsReturnType = Descendant[];
 
-type DescendantRow = {
-  token_id: string;
-  content_id: string;
-  parent: string;
-  owner: string;
-  generation: number;
-  depth: number;
-};
+type DescendantRow = { token_id: string; parent: string; owner: string; generation: number };
 
 /** The licenses below one token in its lineage tree: one range scan of the path index. */
 export async function getDescendants(
@@ -40,17 +33,19 @@ export async function getDescendants(
   const id = param(tokenId);
   const depth =
     maxDepth === undefined ? sql`` : sql`and d.generation - a.generation <= ${Math.trunc(maxDepth)}`;
+  // Ten thousand rows cost more to carry and parse than to find, so each row holds only what cannot be derived:
+  // not the content (the token's own), nor the depth (from the generation of the first row, a child).
   const rows = await indexer.query<DescendantRow>(sql`
-    select d.token_id, d.content_id, d.parent, d.owner, d.generation, d.generation - a.generation as depth
+    select d.token_id, d.parent, d.owner, d.generation
     from licenses a join licenses d on ${inSubtree("d", "a")}
     where a.token_id = ${id} and d.token_id <> ${id} ${depth}
     order by d.generation, d.token_id`);
+  const base = rows.length > 0 ? toNumber(rows[0]?.generation) - 1 : 0;
   return rows.map((row) => ({
     tokenId: toBigInt(row.token_id),
-    contentId: toBigInt(row.content_id),
     parent: toBigInt(row.parent),
     owner: toAddress(row.owner),
     generation: toBigInt(row.generation),
-    depth: toNumber(row.depth),
+    depth: toNumber(row.generation) - base,
   }));
 }
