@@ -173,6 +173,7 @@ describe("paying in the browser", () => {
       .filter({ hasText: /Waiting for [01] of 2 confirmations/ })
       .waitFor();
     await page.getByTestId("opened").waitFor({ timeout: 60_000 });
+    await page.getByTestId("preview").filter({ hasText: "Paid notes" }).waitFor();
     assert.match((await page.getByTestId("preview").textContent()) ?? "", /^Paid notes/);
     aCopy = await download(page, page.getByRole("button", { name: "Save your copy (license #1)" }), dir);
     assert.equal(parseHeader(new Uint8Array(await readFile(aCopy))).lineage.holderTokenId, 1n);
@@ -297,6 +298,7 @@ describe("paying in the browser", () => {
     assert.equal((await owed(addressOf(keys().a))) - before, PRICE / 10n);
     await panel.getByRole("button", { name: "Open it" }).click();
     await page.getByTestId("opened").waitFor({ timeout: 60_000 });
+    await page.getByTestId("preview").filter({ hasText: "Linked notes" }).waitFor();
     assert.match((await page.getByTestId("preview").textContent()) ?? "", /^Linked notes/);
     const mine = await download(
       page,

@@ -285,6 +285,8 @@ describe("the superdistribution story", () => {
     assert.equal(await page.getByTestId("check-failed").count(), 0);
     await page.getByRole("button", { name: "Re-key this copy to me and open it" }).click();
     await page.getByTestId("opened").waitFor({ timeout: 60_000 });
+    // The preview reads the decrypted file after the panel appears: wait for its text, then check it.
+    await page.getByTestId("preview").filter({ hasText: "Field notes" }).waitFor();
     const preview = await page.getByTestId("preview").textContent();
     assert.ok(preview?.startsWith("Field notes\n0: "));
     aCopy = await download(page, page.getByRole("button", { name: "Save your copy (license #1)" }), dir);

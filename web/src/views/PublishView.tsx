@@ -1,33 +1,26 @@
 "use client";
 
-import { ETH, encodeMetadata, getCurrency, splitPurchase } from "@superdist/contracts";
+import { ETH, encodeMetadata, getCurrency } from "@superdist/contracts";
 import { getMarketTerms, type PublishTerms, termsProblems } from "@superdist/sdk";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { type Address, isAddress, numberToHex, parseUnits, zeroAddress } from "viem";
+import { type Address, isAddress, parseUnits } from "viem";
 import { useConnection } from "wagmi";
 import { CoverField } from "../components/CoverField.tsx";
 import { CurrencyField } from "../components/CurrencyField.tsx";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { PublishedPanel } from "../components/PublishedPanel.tsx";
-import { levelName, RewardLevelsField } from "../components/RewardLevelsField.tsx";
-import { SplitBar } from "../components/SplitBar.tsx";
+import { RewardLevelsField } from "../components/RewardLevelsField.tsx";
+import { SalePreview } from "../components/SalePreview.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
+import { isWebSeed, WebSeedField } from "../components/WebSeedField.tsx";
 import { useMarket } from "../hooks/useMarket.ts";
 import { usePublishContent } from "../hooks/usePublishContent.ts";
 import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { formatSize } from "../lib/format.ts";
 
 const IDLE = { stage: "idle" } as const;
-
-/** Stand-in owners for the live picture: one distinct account per level, none of them the buyer. */
-function exampleAncestors(depth: number) {
-  return Array.from({ length: depth }, (_, index) => ({
-    tokenId: BigInt(index + 1),
-    owner: numberToHex(index + 1, { size: 20 }) as Address,
-  }));
-}
 
 function parsePrice(text: string, decimals: number | undefined): bigint | undefined {
   if (decimals === undefined) return undefined;
@@ -54,7 +47,7 @@ function PublishForm() {
   const [levels, setLevels] = useState<string[]>(["10", "5"]);
   const [transferable, setTransferable] = useState(true);
   const [webSeed, setWebSeed] = useState("");
-  const webSeedValid = webSeed.trim() === "" || /^https?:\/\/\S+$/i.test(webSeed.trim());
+  const webSeedValid = isWebSeed(webSeed);
 
   const currencyAddress = (currencyChoice === "custom" ? customToken.trim() : currencyChoice) as Address;
   const currency = useQuery({
@@ -86,17 +79,7 @@ function PublishForm() {
   const problem = (field: string) => problems.find((p) => p.field === field)?.message;
   const feeBps = marketTerms.data?.feeBps ?? 0;
   const scheduleProblem = problem("rewardBps");
-  const split =
-    terms && !problem("price") && !scheduleProblem && currency.data
-      ? splitPurchase({
-          price: terms.price,
-          rewardBps,
-          feeBps,
-          ancestors: exampleAncestors(rewardBps.length),
-          payer: zeroAddress,
-          recipient: zeroAddress,
-        })
-      : undefined;
+  const previewPrice = terms && !problem("price") && !scheduleProblem ? terms.price : undefined;
   const canPublish =
     file !== undefined &&
     terms !== undefined &&
@@ -205,37 +188,10 @@ function PublishForm() {
           />
           <label htmlFor={`${ids}-transferable`}>Buyers may transfer their licenses</label>
         </div>
-        <div className="field">
-          <label htmlFor={`${ids}-web-seed`}>Web seed (optional)</label>
-          <input
-            id={`${ids}-web-seed`}
-            type="url"
-            inputMode="url"
-            placeholder="https://seed.example/"
-            value={webSeed}
-            onChange={(e) => setWebSeed(e.target.value)}
-            aria-invalid={!webSeedValid}
-          />
-          <p className="field-hint">
-            Where you will serve your first copy over HTTP, e.g. with <code>superdist share</code>: buyers
-            then fetch it even when no browser shares it. A folder URL ending in “/” gets the copy's name
-            appended.
-          </p>
-        </div>
+        <WebSeedField value={webSeed} onChange={setWebSeed} />
       </div>
       <div>
-        <div className="panel">
-          {split && currency.data ? (
-            <SplitBar
-              split={split}
-              currency={currency.data}
-              levelLabel={levelName}
-              title="A sale through a copy with a full lineage"
-            />
-          ) : (
-            <p className="muted">Enter a price and rewards to see how each sale splits.</p>
-          )}
-        </div>
+        <SalePreview price={previewPrice} rewardBps={rewardBps} feeBps={feeBps} currency={currency.data} />
         {encrypt ? <ProgressBar label="Encrypting" done={encrypt.done} total={encrypt.total} /> : null}
         {publisher.states.torrent ? (
           <ProgressBar
