@@ -2,7 +2,7 @@
  * A Hardhat node on 127.0.0.1 with the contracts deployed through the Ignition deploy script: what `npm start`,
  * the benchmarks and the end-to-end tests all run on. `stop()` kills the node and drops its deployment journal.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,7 +62,37 @@ export async function startLocalChain(parameters: StartLocalChainParameters = {}
   }
 }
 
+/**
+ * Hardhat rewrites its compile cache on every run, through one temporary file: two deploys at once (test files
+ * side by side) collide renaming it. So deploys take turns, across processes, behind a lock directory; one left
+ * by a process that died is taken over after a few minutes.
+ */
+export async function withDeployLock<T>(run: () => Promise<T>): Promise<T> {
+  const lock = join(ROOT, "cache", "deploy.lock");
+  await mkdir(join(ROOT, "cache"), { recursive: true });
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (Date.now() > deadline) await rm(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await run();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
 async function deploy(rpcUrl: string, deploymentId: string): Promise<Required<Deployment>> {
+  return withDeployLock(() => deployOnce(rpcUrl, deploymentId));
+}
+
+async function deployOnce(rpcUrl: string, deploymentId: string): Promise<Required<Deployment>> {
   const dir = await mkdtemp(join(tmpdir(), "superdist-chain-"));
   try {
     const out = join(dir, "deployment.json");

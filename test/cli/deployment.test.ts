@@ -12,7 +12,13 @@ import { createPublicClient, createWalletClient, http, type PublicClient } from 
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { devPrivateKeys, type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
+import {
+  devPrivateKeys,
+  type LocalChain,
+  ROOT,
+  startLocalChain,
+  withDeployLock,
+} from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
 import { runCommand, type Service, startService, waitUntil } from "../../scripts/stack/processes.ts";
 import { runCli } from "./harness.ts";
@@ -30,14 +36,17 @@ describe("deployments", () => {
 
   const deploy = async (deploymentId: string) => {
     const out = join(dir, `${deploymentId}.json`);
-    await runCommand(process.execPath, [HARDHAT, "run", "scripts/deploy.ts", "--network", "localhost"], {
-      cwd: ROOT,
-      env: {
-        SUPERDIST_RPC_URL: freshUrl,
-        SUPERDIST_DEPLOYMENT_OUT: out,
-        SUPERDIST_DEPLOYMENT_ID: deploymentId,
-      },
-    });
+    // Deploys take turns with the other test files' (see withDeployLock).
+    await withDeployLock(() =>
+      runCommand(process.execPath, [HARDHAT, "run", "scripts/deploy.ts", "--network", "localhost"], {
+        cwd: ROOT,
+        env: {
+          SUPERDIST_RPC_URL: freshUrl,
+          SUPERDIST_DEPLOYMENT_OUT: out,
+          SUPERDIST_DEPLOYMENT_ID: deploymentId,
+        },
+      }),
+    );
     return JSON.parse(await readFile(out, "utf8")) as Required<Deployment>;
   };
 
