@@ -40,6 +40,7 @@ try {
     `  RPC       ${urls.rpc} (chain id ${stack.chainId})`,
     `  verifier  ${urls.verifier}`,
     `  tracker   ${urls.tracker}`,
+    `  indexer   ${urls.indexer} (PGlite, rebuilt on each start; SQL over HTTP at /sql)`,
     ...(seed ? [`  web seed  ${urls.share} (superdist share: the publisher's copies)`] : []),
     `  market    ${stack.market}`,
     `  DUSD      ${stack.demoToken} (demo ERC-20 with permit)`,

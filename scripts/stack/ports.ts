@@ -8,6 +8,8 @@ export const PORT_VARIABLES = {
   verifier: { variable: "SUPERDIST_VERIFIER_PORT", fallback: 8787 },
   tracker: { variable: "SUPERDIST_TRACKER_PORT", fallback: 8000 },
   dapp: { variable: "SUPERDIST_DAPP_PORT", fallback: 3000 },
+  /** The indexer every list of the dApp reads from (Ponder's SQL over HTTP). */
+  indexer: { variable: "SUPERDIST_INDEXER_PORT", fallback: 42069 },
   /** `superdist share`: the web seed of the demo contents' publisher copies. */
   share: { variable: "SUPERDIST_SHARE_PORT", fallback: 8700 },
 } as const;

@@ -1,12 +1,15 @@
 /**
  * The whole product on one machine, on 127.0.0.1 only: a Hardhat node, the Ignition deployment, the verifier, the
- * WebSocket tracker and the dApp (production build), plus a seeded demo catalog. `npm start` runs it; the stack
+ * WebSocket tracker, the indexer (on PGlite) and the dApp (production build), plus a seeded demo catalog. `npm start` runs it; the stack
  * test starts and stops it the same way.
  */
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Deployment } from "@superdist/contracts";
+import { type RunningIndexer, startIndexer } from "@superdist/indexer";
+import { waitForIndexedBlock } from "@superdist/indexer/client";
 import { loadIdentity } from "@superdist/verifier";
+import { createPublicClient, http } from "viem";
 import { buildWeb } from "../build-web.ts";
 import { startLocalChain } from "./chain.ts";
 import { assertPortsFree, type Ports, portsFromEnv } from "./ports.ts";
@@ -23,9 +26,10 @@ export type StackOptions = {
 };
 
 export type Stack = Required<Deployment> & {
-  urls: { rpc: string; verifier: string; tracker: string; dapp: string; share: string };
+  urls: { rpc: string; verifier: string; tracker: string; dapp: string; share: string; indexer: string };
   stateDir: string;
   services: Service[];
+  indexer: RunningIndexer;
   seed?: SeedResult;
   stop(): Promise<void>;
 };
@@ -44,10 +48,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     tracker: `ws://127.0.0.1:${ports.tracker}`,
     dapp: `http://127.0.0.1:${ports.dapp}`,
     share: `http://127.0.0.1:${ports.share}`,
+    indexer: `http://127.0.0.1:${ports.indexer}`,
   };
   const services: Service[] = [];
+  let indexer: RunningIndexer | undefined;
+  let indexing: Promise<RunningIndexer> | undefined;
   const stop = async () => {
     for (const service of services.reverse()) await service.stop();
+    await indexer?.stop();
   };
   const node = process.execPath;
   const logFile = (name: string) => join(stateDir, "logs", `${name}.log`);
@@ -66,7 +74,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       SUPERDIST_DEPLOY_BLOCK: String(deployBlock),
       SUPERDIST_VERIFIER_URL: urls.verifier,
       SUPERDIST_TRACKER_URL: urls.tracker,
+      SUPERDIST_INDEXER_URL: urls.indexer,
     };
+    // Clean on each start, as the chain is: an index of the last run's chain would only be dropped again.
+    const indexerDir = join(stateDir, "indexer");
+    await rm(indexerDir, { recursive: true, force: true });
+    indexing = startIndexer({
+      rpcUrl: urls.rpc,
+      chainId,
+      market,
+      deployBlock,
+      dataDir: indexerDir,
+      port: ports.indexer,
+      logFile: logFile("indexer"),
+    }).then((running) => {
+      indexer = running;
+      return running;
+    });
+    // Awaited once the dApp is up; until then a failure must not count as unhandled.
+    indexing.catch(() => undefined);
     // The verifier's identity survives restarts, so demo packages of an earlier run stay re-keyable in principle.
     const verifierIdentityFile = join(stateDir, "verifier-identity.txt");
     await loadIdentity({ identityFile: verifierIdentityFile, generate: true });
@@ -138,6 +164,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     await waitUntil(dapp, () => httpOk(urls.dapp), 60_000);
     log(`dApp at ${urls.dapp}`);
+    const running = await indexing;
+    const head = await createPublicClient({ transport: http(urls.rpc) }).getBlockNumber({ cacheTime: 0 });
+    await waitForIndexedBlock(running.client, { blockNumber: head, timeoutMs: 120_000 });
+    log(`indexer at ${urls.indexer}, at block ${head}`);
     return {
       urls,
       chainId,
@@ -147,9 +177,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stateDir,
       services,
       seed,
+      indexer: running,
       stop,
     };
   } catch (error) {
+    // A start still under way is stopped once it is up, so that nothing outlives a failed start.
+    indexer ??= await indexing?.catch(() => undefined);
     await stop();
     throw error;
   }

@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeMetadata, ETH, getContent, superdistMarketAbi } from "@superdist/contracts";
+import { getCatalog } from "@superdist/indexer/client";
 import { fetchCopy, parseMagnet } from "@superdist/sdk";
 import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, it } from "vitest";
@@ -23,6 +24,7 @@ async function freePorts(): Promise<Ports> {
     tracker: await freePort(),
     dapp: await freePort(),
     share: await freePort(),
+    indexer: await freePort(),
   };
 }
 
@@ -46,6 +48,7 @@ describe("the local stack", () => {
     ports = await freePorts();
     stack = await startStack({ root: ROOT, ports, stateDir });
     for (const service of stack.services) if (service.child.pid) pids.push(service.child.pid);
+    if (stack.indexer.pid) pids.push(stack.indexer.pid);
   });
 
   afterAll(async () => {
@@ -117,6 +120,20 @@ describe("the local stack", () => {
     assert.equal(stack.seed?.publisherCopies.length, 3);
   });
 
+  it("runs the indexer on the new chain: the catalog it serves is the chain's, with every sale counted", async () => {
+    const catalog = await getCatalog(stack.indexer.client);
+    assert.deepEqual(
+      catalog.map((entry) => [entry.contentId, entry.content.title]),
+      (stack.seed?.contents ?? []).map((c) => [BigInt(c.contentId), c.title]).reverse(),
+    );
+    assert.equal(
+      catalog.reduce((sum, entry) => sum + entry.sold, 0),
+      6,
+    );
+    const page = await (await fetch(`${stack.urls.dapp}/`)).text();
+    assert.ok(page.includes(stack.urls.indexer), "the dApp is not told where the indexer is");
+  });
+
   it("refuses to start on a taken port, naming the variable to change", async () => {
     const blocker = createServer();
     const port = await freePort();
@@ -133,8 +150,8 @@ describe("the local stack", () => {
   });
 
   it("stops every service it started, leaving no process and freeing the ports", async () => {
-    // The chain node, the verifier, the tracker, the dApp server and the web seed.
-    assert.equal(pids.length, 5);
+    // The chain node, the verifier, the tracker, the dApp server, the web seed and the indexer.
+    assert.equal(pids.length, 6);
     await stack.stop();
     for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} is still running`);
     for (const port of Object.values(ports)) {

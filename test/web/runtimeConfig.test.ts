@@ -17,6 +17,7 @@ describe("runtime configuration", () => {
       demoToken: local.demoToken,
       deployBlock: local.deployBlock,
       verifierUrls: [],
+      indexerUrl: null,
       trackerUrl: null,
       iceServers: [],
     });
@@ -31,6 +32,7 @@ describe("runtime configuration", () => {
       SUPERDIST_DEPLOY_BLOCK: "42",
       SUPERDIST_VERIFIER_URL: "http://127.0.0.1:1, http://127.0.0.1:2",
       SUPERDIST_TRACKER_URL: "ws://127.0.0.1:8000",
+      SUPERDIST_INDEXER_URL: " http://127.0.0.1:42069 ",
       SUPERDIST_ICE_SERVERS: "stun:127.0.0.1:3478",
     });
     assert.equal(config.chainName, "Test chain");
@@ -39,6 +41,7 @@ describe("runtime configuration", () => {
     assert.equal(config.deployBlock, 42);
     assert.deepEqual(config.verifierUrls, ["http://127.0.0.1:1", "http://127.0.0.1:2"]);
     assert.equal(config.trackerUrl, "ws://127.0.0.1:8000");
+    assert.equal(config.indexerUrl, "http://127.0.0.1:42069");
     assert.deepEqual(config.iceServers, ["stun:127.0.0.1:3478"]);
   });
 

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { cookieToInitialState } from "wagmi";
 import { Header } from "../components/Header.tsx";
+import { IndexStatusBanner } from "../components/IndexStatusBanner.tsx";
 import { NetworkBanner } from "../components/NetworkBanner.tsx";
 import { readRuntimeConfig } from "../lib/runtimeConfig.ts";
 import { getConfig } from "../wagmi.ts";
@@ -34,6 +35,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <Providers runtime={runtime} initialState={initialState}>
           <Header />
           <NetworkBanner />
+          <IndexStatusBanner />
           <main id="main" className="container">
             {children}
           </main>

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { type Address, zeroAddress } from "viem";
 import { useConnection } from "wagmi";
 import { useFlow } from "../hooks/useFlow.ts";
-import type { CatalogEntry } from "../hooks/useMarket.ts";
+import type { ContentEntry } from "../hooks/useMarket.ts";
 import { useMarket } from "../hooks/useMarket.ts";
 import { formatAmount } from "../lib/format.ts";
 import { priceText } from "./ContentCard.tsx";
@@ -25,7 +25,7 @@ export function BuyPanel({
   referrerTokenId,
   onPurchased,
 }: {
-  entry: CatalogEntry;
+  entry: ContentEntry;
   referrerTokenId: bigint;
   onPurchased?: (tokenId: bigint) => void;
 }) {

@@ -1,8 +1,8 @@
 import Link from "next/link";
-import type { CatalogEntry } from "../hooks/useMarket.ts";
+import type { CatalogEntry, ContentEntry } from "../hooks/useMarket.ts";
 import { formatAmount, formatSchedule } from "../lib/format.ts";
 
-export function Cover({ entry, className = "cover" }: { entry: CatalogEntry; className?: string }) {
+export function Cover({ entry, className = "cover" }: { entry: ContentEntry; className?: string }) {
   const title = entry.content.title || entry.metadata.name || `Content #${entry.contentId}`;
   if (entry.metadata.image) {
     // biome-ignore lint/performance/noImgElement: covers are inline data URIs, not files next/image could optimise
@@ -15,7 +15,7 @@ export function Cover({ entry, className = "cover" }: { entry: CatalogEntry; cla
   );
 }
 
-export function priceText(entry: CatalogEntry): string {
+export function priceText(entry: ContentEntry): string {
   return formatAmount(entry.content.price, entry.currency.decimals, entry.currency.symbol, 6);
 }
 

@@ -34,6 +34,11 @@ function earnedText(earned: Record<Address, bigint>, currencies: ReadonlyMap<str
   return parts.length > 0 ? `+${parts.join(", ")}` : "—";
 }
 
+/** An SVG text does not wrap, so a long title is cut to fit its node. */
+function clip(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
 /**
  * The licenses bought through the account's licenses, as a tree: column 0 is the account's own license, column
  * n the sales that paid it at lineage level n, each labelled with what it earned the account.
@@ -42,11 +47,15 @@ export function ReferralTree({
   roots,
   account,
   currencies,
+  titles,
 }: {
   roots: readonly LicenseNode[];
   account: Address;
   currencies: ReadonlyMap<string, Currency>;
+  /** Content titles by id, for the account's own licenses. */
+  titles: ReadonlyMap<bigint, string>;
 }) {
+  const titleOf = (contentId: bigint) => titles.get(contentId) || `content #${contentId}`;
   const placed = place(roots);
   const depth = Math.max(0, ...placed.map((item) => item.node.level));
   const rows = placed.filter((item) => item.node.children.length === 0).length;
@@ -94,7 +103,7 @@ export function ReferralTree({
               data-testid="tree-node"
               data-token-id={item.node.tokenId.toString()}
             >
-              <title>{`License #${item.node.tokenId} of content #${item.node.contentId}, held by ${item.node.owner}`}</title>
+              <title>{`License #${item.node.tokenId} of ${titleOf(item.node.contentId)}, held by ${item.node.owner}`}</title>
               <rect
                 width={NODE_WIDTH}
                 height={NODE_HEIGHT}
@@ -106,7 +115,7 @@ export function ReferralTree({
               </text>
               <text x="10" y="38" className="tree-earned">
                 {item.node.level === 0
-                  ? `content #${item.node.contentId}`
+                  ? clip(titleOf(item.node.contentId), 22)
                   : earnedText(item.node.earned, currencies)}
               </text>
             </g>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { CatalogEntry } from "../hooks/useMarket.ts";
+import type { ContentEntry } from "../hooks/useMarket.ts";
 import { useStoredCopies } from "../hooks/useStoredCopies.ts";
 import { useUnlock } from "../hooks/useUnlock.ts";
 import { saveBlob } from "../lib/copies.ts";
@@ -23,7 +23,7 @@ export function YourCopyPanel({
   tokenId,
   justBought,
 }: {
-  entry: CatalogEntry;
+  entry: ContentEntry;
   tokenId: bigint;
   justBought: boolean;
 }) {

@@ -1,21 +1,24 @@
 "use client";
 
-import { getOwnedLicenses } from "@superdist/contracts";
-import { useQuery } from "@tanstack/react-query";
+import { getOwnedLicenses, type OwnedLicense } from "@superdist/contracts";
+import { getAccountLicenses } from "@superdist/indexer/client";
 import type { Address } from "viem";
 import { useConnection } from "wagmi";
+import { type ListResult, useIndexedQuery } from "./useIndex.ts";
 import { useMarket } from "./useMarket.ts";
 
+const newestFirst = (a: OwnedLicense, b: OwnedLicense) => (a.tokenId < b.tokenId ? 1 : -1);
+
 /** The connected account's licenses, newest first. */
-export function useMyLicenses() {
-  const { client, market, chainId, fromBlock } = useMarket();
+export function useMyLicenses(): ListResult<OwnedLicense[]> {
+  const { client, fromBlock } = useMarket();
   const { address } = useConnection();
-  return useQuery({
-    queryKey: ["licenses", chainId, market, address],
-    enabled: market !== null && address !== undefined,
-    queryFn: async () =>
-      (
-        await getOwnedLicenses(client, { market: market as Address, account: address as Address, fromBlock })
-      ).sort((a, b) => (a.tokenId < b.tokenId ? 1 : -1)),
+  return useIndexedQuery({
+    key: ["licenses", address],
+    enabled: address !== undefined,
+    fromIndex: async (indexer) =>
+      (await getAccountLicenses(indexer, { account: address as Address })).sort(newestFirst),
+    fromLogs: async (market) =>
+      (await getOwnedLicenses(client, { market, account: address as Address, fromBlock })).sort(newestFirst),
   });
 }

@@ -7,12 +7,12 @@ import { type StoredCopy, storeCopy } from "../lib/copies.ts";
 import { fetchShared } from "../lib/p2p.ts";
 import { describeError } from "../lib/txErrors.ts";
 import type { Progress } from "./useFlow.ts";
-import { type CatalogEntry, useMarket } from "./useMarket.ts";
+import { type ContentEntry, useMarket } from "./useMarket.ts";
 import { useRekey } from "./useRekey.ts";
 import { useRuntimeConfig } from "./useRuntimeConfig.ts";
 
 /** Where the publisher said copies can be fetched, if they said so. */
-function magnetOf(entry: CatalogEntry | undefined): string | undefined {
+function magnetOf(entry: ContentEntry | undefined): string | undefined {
   const metadata = entry?.metadata as { magnet?: unknown } | undefined;
   return typeof metadata?.magnet === "string" ? metadata.magnet : undefined;
 }
@@ -33,7 +33,7 @@ export function useUnlock() {
     async (
       contentId: bigint,
       tokenId: bigint,
-      entry: CatalogEntry | undefined,
+      entry: ContentEntry | undefined,
       copies: StoredCopy[],
     ): Promise<StoredCopy | undefined> => {
       if (!market) return undefined;

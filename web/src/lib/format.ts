@@ -38,3 +38,15 @@ export function formatSize(bytes: number): string {
   }
   return `${value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${units[unit]}`;
 }
+
+/** A block's time as a wallet's history shows it, in the reader's locale and time zone. */
+export function formatTimestamp(seconds: bigint): string {
+  return new Date(Number(seconds) * 1000).toLocaleString(undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+}
+
+export function shortHash(hash: string): string {
+  return `${hash.slice(0, 10)}…${hash.slice(-6)}`;
+}

@@ -16,6 +16,8 @@ export type RuntimeConfig = {
   /** First block worth scanning for market events. */
   deployBlock: number;
   verifierUrls: string[];
+  /** The market's indexer, which every list and tree reads from; without one they scan the market's logs. */
+  indexerUrl: string | null;
   trackerUrl: string | null;
   /** STUN/TURN URLs for peer-to-peer connections; without any, browsers connect only where directly reachable. */
   iceServers: string[];
@@ -80,6 +82,7 @@ export function readRuntimeConfig(env: Env): RuntimeConfig {
     demoToken: deployment?.demoToken ?? null,
     deployBlock: deployment?.deployBlock ?? 0,
     verifierUrls: list(env.SUPERDIST_VERIFIER_URL),
+    indexerUrl: env.SUPERDIST_INDEXER_URL?.trim() || null,
     trackerUrl: env.SUPERDIST_TRACKER_URL?.trim() || null,
     iceServers: list(env.SUPERDIST_ICE_SERVERS),
   };

@@ -7,9 +7,10 @@ import { BuyPanel } from "../components/BuyPanel.tsx";
 import { Cover } from "../components/ContentCard.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket } from "../components/Gates.tsx";
+import { SalesFact } from "../components/SalesFact.tsx";
 import { YourCopyPanel } from "../components/YourCopyPanel.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
-import { type CatalogEntry, useCatalogEntry } from "../hooks/useMarket.ts";
+import { type ContentEntry, useCatalogEntry } from "../hooks/useMarket.ts";
 import { useReferrer } from "../hooks/useReferrer.ts";
 import { formatBps, formatSize, shortAddress } from "../lib/format.ts";
 import { describeError } from "../lib/txErrors.ts";
@@ -39,7 +40,7 @@ function Referrer({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }
   );
 }
 
-function ContentDetails({ entry, referrerTokenId }: { entry: CatalogEntry; referrerTokenId: bigint }) {
+function ContentDetails({ entry, referrerTokenId }: { entry: ContentEntry; referrerTokenId: bigint }) {
   const referrer = useReferrer(entry.contentId, referrerTokenId);
   const licenses = useMyLicenses();
   const [bought, setBought] = useState<bigint>();
@@ -69,8 +70,7 @@ function ContentDetails({ entry, referrerTokenId }: { entry: CatalogEntry; refer
               ? "none"
               : content.rewardBps.map((bps, index) => `level ${index + 1}: ${formatBps(bps)}`).join(", ")}
           </dd>
-          <dt>Licenses sold</dt>
-          <dd data-testid="sold">{entry.sold}</dd>
+          <SalesFact contentId={entry.contentId} />
           <dt>Licenses</dt>
           <dd>{content.transferable ? "can be transferred" : "cannot be transferred"}</dd>
           {metadata.fileName ? (

@@ -1,0 +1,279 @@
+/**
+ * The dApp's lists read from the indexer, in a real Chromium: the catalog, a content page, the Library and the
+ * Rewards page come from the index (the page never asks the node for logs) and follow a new sale by themselves.
+ * With the indexer stopped, the page says so, shows no list it can't vouch for, and buying, opening and claiming
+ * still work, since they ask the chain.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ETH, encodeMetadata, superdistMarketAbi } from "@superdist/contracts";
+import { type RunningIndexer, startIndexer } from "@superdist/indexer";
+import { waitForIndexedBlock } from "@superdist/indexer/client";
+import { generateX25519Identity, identityToRecipient } from "@superdist/package";
+import { purchasedTokenId } from "@superdist/sdk";
+import { publishFile } from "@superdist/sdk/node";
+import { type StartedVerifier, startVerifier } from "@superdist/verifier";
+import { pino } from "pino";
+import type { Page } from "playwright-core";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  formatEther,
+  http,
+  type PublicClient,
+  parseEther,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { afterAll, beforeAll, describe, test } from "vitest";
+import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
+import { freePort } from "../../scripts/stack/ports.ts";
+import { connect, openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
+
+const PRICE = parseEther("0.01");
+
+/** Every JSON-RPC method the page sends to the node, and how many requests it sends to the indexer. */
+function watchRequests(page: Page, rpcUrl: string, indexerUrl: string) {
+  const methods: string[] = [];
+  let indexReads = 0;
+  page.on("request", (request) => {
+    if (request.url().startsWith(indexerUrl)) indexReads++;
+    if (!request.url().startsWith(rpcUrl) || request.method() !== "POST") return;
+    const body = JSON.parse(request.postData() ?? "null") as
+      | { method?: string }
+      | { method?: string }[]
+      | null;
+    for (const call of [body ?? []].flat()) if (call.method) methods.push(call.method);
+  });
+  return { methods, indexReads: () => indexReads };
+}
+
+describe("lists from the indexer", () => {
+  let chain: LocalChain;
+  let client: PublicClient;
+  let verifier: StartedVerifier;
+  let indexer: RunningIndexer;
+  let indexerUrl: string;
+  let web: WebServer;
+  let dir: string;
+  let publisherCopy: string;
+  let contentId: bigint;
+  const tokens: bigint[] = [];
+  const users: User[] = [];
+  const key = (index: number) => chain.privateKeys[index];
+  const addressOf = (index: number): Address => privateKeyToAccount(key(index)).address;
+
+  const buy = async (buyer: number, referrer: bigint) => {
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(key(buyer)),
+      chain: hardhat,
+      transport: http(chain.rpcUrl),
+    });
+    const hash = await wallet.writeContract({
+      address: chain.market,
+      abi: superdistMarketAbi,
+      functionName: "purchase",
+      args: [contentId, referrer, addressOf(buyer), ETH, PRICE],
+      value: PRICE,
+    });
+    return purchasedTokenId(await client.waitForTransactionReceipt({ hash }));
+  };
+  const claimable = (index: number) =>
+    client.readContract({
+      address: chain.market,
+      abi: superdistMarketAbi,
+      functionName: "claimable",
+      args: [addressOf(index), ETH],
+    });
+  const user = async (index: number) => {
+    const opened = await openUser({ privateKey: key(index), rpcUrl: chain.rpcUrl, chainId: chain.chainId });
+    users.push(opened);
+    return opened;
+  };
+  const done = async (finished: User) => {
+    assert.deepEqual(finished.errors, []);
+    users.splice(users.indexOf(finished), 1);
+    await finished.close();
+  };
+
+  beforeAll(async () => {
+    chain = await startLocalChain();
+    client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }) as PublicClient;
+    dir = await mkdtemp(join(tmpdir(), "superdist-indexed-"));
+    const verifierIdentity = await generateX25519Identity();
+    verifier = await startVerifier({
+      rpcUrl: chain.rpcUrl,
+      chainId: chain.chainId,
+      market: chain.market,
+      identities: [verifierIdentity],
+      host: "127.0.0.1",
+      port: await freePort(),
+      logger: pino({ level: "silent" }),
+    });
+    await writeFile(join(dir, "atlas.txt"), `Indexed atlas\n${randomBytes(20_000).toString("hex")}\n`);
+    const published = await publishFile(
+      createWalletClient({
+        account: privateKeyToAccount(key(1)),
+        chain: hardhat,
+        transport: http(chain.rpcUrl),
+      }),
+      {
+        market: chain.market,
+        terms: {
+          price: PRICE,
+          currency: ETH,
+          rewardBps: [1000, 500],
+          title: "Indexed atlas",
+          metadataURI: encodeMetadata({
+            name: "Indexed atlas",
+            fileName: "atlas.txt",
+            mediaType: "text/plain",
+          }),
+        },
+        holderRecipients: [await identityToRecipient(await generateX25519Identity())],
+        verifierUrls: [verifier.url],
+        input: join(dir, "atlas.txt"),
+        output: join(dir, "atlas.txt.superdist"),
+        publicClient: client,
+      },
+    );
+    contentId = published.contentId;
+    publisherCopy = published.output;
+    // A buys; B through A; C through B: A's tree is three deep.
+    tokens.push(await buy(2, 0n));
+    tokens.push(await buy(3, tokens[0]));
+    tokens.push(await buy(4, tokens[1]));
+
+    const port = await freePort();
+    indexerUrl = `http://127.0.0.1:${port}`;
+    indexer = await startIndexer({
+      rpcUrl: chain.rpcUrl,
+      chainId: chain.chainId,
+      market: chain.market,
+      deployBlock: chain.deployBlock,
+      dataDir: join(dir, "index"),
+      port,
+    });
+    await waitForIndexedBlock(indexer.client, {
+      blockNumber: await client.getBlockNumber({ cacheTime: 0 }),
+      timeoutMs: 120_000,
+    });
+    web = await startWeb({
+      SUPERDIST_RPC_URL: chain.rpcUrl,
+      SUPERDIST_CHAIN_ID: String(chain.chainId),
+      SUPERDIST_MARKET: chain.market,
+      SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
+      SUPERDIST_VERIFIER_URL: verifier.url,
+      SUPERDIST_INDEXER_URL: indexerUrl,
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(users.map((opened) => opened.close()));
+    await web?.stop();
+    await indexer?.stop();
+    await verifier?.close();
+    await chain?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("the catalog, the content page, the Library and the Rewards page read the index, never the logs", async () => {
+    const a = await user(2);
+    const { page } = a;
+    const requests = watchRequests(page, chain.rpcUrl, indexerUrl);
+    await page.goto(`${web.url}/`);
+    const card = page.getByTestId("content-card").filter({ hasText: "Indexed atlas" });
+    await card.getByTestId("sold").filter({ hasText: "3 licenses sold" }).waitFor();
+
+    // A sale made elsewhere shows up by itself: the page follows the index as it follows the chain.
+    tokens.push(await buy(5, tokens[2]));
+    await card.getByTestId("sold").filter({ hasText: "4 licenses sold" }).waitFor();
+
+    await page.goto(`${web.url}/content/${contentId}`);
+    await page.getByTestId("sold").filter({ hasText: "4 · 4 holders" }).waitFor();
+    await connect(page);
+    await page
+      .getByTestId("your-copy")
+      .filter({ hasText: `license #${tokens[0]}` })
+      .waitFor();
+
+    await page.goto(`${web.url}/library`);
+    const licenses = page.getByTestId("license");
+    await licenses.first().waitFor();
+    assert.deepEqual(await licenses.evaluateAll((items) => items.map((item) => item.dataset.tokenId)), [
+      tokens[0].toString(),
+    ]);
+
+    await page.goto(`${web.url}/rewards`);
+    await page.getByTestId("referral-tree").waitFor();
+    const nodes = await page
+      .getByTestId("tree-node")
+      .evaluateAll((items) => items.map((item) => item.getAttribute("data-token-id")));
+    assert.deepEqual(nodes, tokens.map(String));
+    assert.match((await page.getByTestId("referral-tree").textContent()) ?? "", /Indexed atlas/);
+    // Credits at levels 1 and 2 (B's and C's purchases), each dated, with its transaction.
+    const history = page.getByTestId("history");
+    await history.waitFor();
+    assert.equal(await history.locator("tbody tr").count(), 2);
+    assert.equal(await history.locator("tbody time").count(), 2);
+    assert.match((await history.textContent()) ?? "", /Level 2 reward: license #\d+ of “Indexed atlas”/);
+    assert.equal(
+      await page.getByTestId("claimable").locator("li").first().textContent(),
+      // 10% at level 1 and 5% at level 2; D's purchase, three levels down, pays A nothing.
+      `${formatEther(PRICE / 10n + PRICE / 20n)} ETH`,
+    );
+    await screenshot(page, "rewards-indexed");
+
+    assert.ok(requests.indexReads() > 0, "the page never read the index");
+    assert.deepEqual(
+      requests.methods.filter((method) => method === "eth_getLogs"),
+      [],
+      "the page scanned the node's logs",
+    );
+    await done(a);
+  });
+
+  test("with the indexer stopped, the page says so and lists nothing stale; buying and claiming still work", async () => {
+    await indexer.stop();
+    const d = await user(6);
+    const { page } = d;
+    await page.goto(`${web.url}/`);
+    const banner = page.getByTestId("index-status");
+    await banner.filter({ hasText: "The index is unavailable" }).waitFor();
+    assert.match((await banner.textContent()) ?? "", /Buying, opening a copy and claiming still work/);
+    assert.equal(await page.getByTestId("content-card").count(), 0);
+
+    // D opens the publisher's copy, which is not theirs, and buys through it.
+    await page.goto(`${web.url}/open`);
+    await connect(page);
+    await page.getByTestId("package-input").setInputFiles(publisherCopy);
+    await page.getByTestId("check-failed").waitFor();
+    await page.getByRole("button", { name: /^Buy for / }).click();
+    await page.getByTestId("opened").waitFor({ timeout: 60_000 });
+    await page.getByTestId("preview").filter({ hasText: "Indexed atlas" }).waitFor();
+    const balance = await client.readContract({
+      address: chain.market,
+      abi: superdistMarketAbi,
+      functionName: "balanceOf",
+      args: [addressOf(6)],
+    });
+    assert.equal(balance, 1n);
+    await done(d);
+
+    // A claims what the chain says A is owed, while the tree and history say they can't be shown.
+    const owed = await claimable(2);
+    assert.ok(owed > 0n);
+    const a = await user(2);
+    await a.page.goto(`${web.url}/rewards`);
+    await connect(a.page);
+    await a.page.getByText("Your referral tree and history could not be read").waitFor();
+    await a.page.getByRole("button", { name: "Claim", exact: true }).click();
+    await a.page.getByTestId("nothing-to-claim").waitFor({ timeout: 60_000 });
+    assert.equal(await claimable(2), 0n);
+    await done(a);
+  });
+});
