@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { superdistMarketAbi } from "@superdist/contracts";
 import { type RunningIndexer, startIndexer } from "@superdist/indexer";
 import {
   getAccountLicenses,
@@ -19,6 +20,7 @@ import type { PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
+import { runCli } from "../cli/harness.ts";
 import { expectIndexEqualsChain, type Market, marketOn, scriptHistory } from "./history.ts";
 
 const MINUTE = 60_000;
@@ -112,6 +114,68 @@ export function indexerSuite(options: {
       const compared = await expectIndexEqualsChain(indexer.client, market);
       // Pins the size of the history, so that a change leaving little to compare shows here.
       expect(compared).toEqual({ licenses: 39, credits: 23, claims: 3 });
+    },
+    5 * MINUTE,
+  );
+
+  test(
+    "`superdist rewards` reads the index: the trees, credits, claims and amounts of the log scan",
+    async () => {
+      await caughtUp(indexer.client, market);
+      const holder = await market.publicClient.readContract({
+        address: chain.market,
+        abi: superdistMarketAbi,
+        functionName: "ownerOf",
+        args: [1n],
+      });
+      const index = market.accounts.findIndex((account) => account.address === holder);
+      const rewards = async (extra: string[]) => {
+        const result = await runCli(
+          ["rewards", "--rpc", chain.rpcUrl, "--market", chain.market, "--json", ...extra],
+          {
+            cwd: dataDir,
+            env: { SUPERDIST_PRIVATE_KEY: chain.privateKeys[index] },
+          },
+        );
+        expect(result.code, result.stderr).toBe(0);
+        return { ...JSON.parse(result.stdout), stderr: result.stderr };
+      };
+      const scanned = await rewards(["--from-block", String(chain.deployBlock)]);
+      const indexed = await rewards(["--indexer", indexer.url]);
+      expect(indexed.stderr).toBe("");
+      const tree = (
+        nodes: { tokenId: string; contentId: string; level: number; earned: object; children: [] }[],
+      ): unknown =>
+        nodes.map(({ tokenId, contentId, level, earned, children }) => ({
+          tokenId,
+          contentId,
+          level,
+          earned,
+          children: tree(children),
+        }));
+      const pick = (rows: Record<string, unknown>[], keys: string[]) =>
+        rows.map((row) => Object.fromEntries(keys.map((key) => [key, row[key]])));
+      const creditKeys = [
+        "currency",
+        "tokenId",
+        "ancestorTokenId",
+        "level",
+        "amount",
+        "blockNumber",
+        "transactionHash",
+      ];
+      const claimKeys = ["currency", "to", "amount", "blockNumber", "transactionHash"];
+      expect(indexed.licenses.length).toBeGreaterThan(0);
+      expect(indexed.credits.length).toBeGreaterThan(0);
+      expect(tree(indexed.licenses)).toEqual(tree(scanned.licenses));
+      expect(pick(indexed.credits, creditKeys)).toEqual(pick(scanned.credits, creditKeys));
+      expect(pick(indexed.claims, claimKeys)).toEqual(pick(scanned.claims, claimKeys));
+      expect(indexed.claimable).toEqual(scanned.claimable);
+
+      // An indexer that does not answer is said so, and the log scan answers instead.
+      const fallback = await rewards(["--indexer", `http://127.0.0.1:${await freePort()}`]);
+      expect(fallback.stderr).toMatch(/is unavailable\. Reading the market's logs instead\./);
+      expect(tree(fallback.licenses)).toEqual(tree(scanned.licenses));
     },
     5 * MINUTE,
   );

@@ -34,6 +34,7 @@ export type GlobalOptions = {
   rpc?: string;
   market?: string;
   "from-block"?: string;
+  indexer?: string;
   verifier?: string;
   dapp?: string;
   identity?: string;
@@ -52,6 +53,8 @@ export type Context = {
   deployment: Deployment;
   publicClient: PublicClient<Transport, Chain>;
   verifierUrls: string[];
+  /** The market's indexer, which lists and trees read from; without one they scan the market's logs. */
+  indexerUrl: string | undefined;
   dappUrl: string;
   identityFile: string;
   /** The wallet, loaded on first use: read-only commands work without one. */
@@ -152,6 +155,7 @@ export async function loadContext(options: GlobalOptions, io: CliIO): Promise<Co
       .split(",")
       .map((u) => u.trim())
       .filter(Boolean),
+    indexerUrl: (options.indexer ?? env.SUPERDIST_INDEXER_URL)?.trim() || undefined,
     dappUrl: dappUrlOf(options, env),
     identityFile: identityFile(options, io),
     async wallet() {

@@ -46,6 +46,8 @@ Options:
   --market <address>   market contract (SUPERDIST_MARKET, default the generated deployment)
   --from-block <n>     where the market's history starts (SUPERDIST_FROM_BLOCK; known for the generated
                        deployment's market, 0 for any other)
+  --indexer <url>      the market's indexer, which rewards and claim read lists from (SUPERDIST_INDEXER_URL;
+                       without one they scan the market's logs)
   --verifier <urls>    verifier URL(s), comma separated (SUPERDIST_VERIFIER_URL)
   --dapp <url>         dApp URL for purchase and share links (SUPERDIST_DAPP_URL)
   --tracker <url>      WebSocket tracker (SUPERDIST_TRACKER_URL, default the local stack's); repeatable
@@ -69,6 +71,7 @@ const OPTIONS = {
   identity: { type: "string" },
   "key-file": { type: "string" },
   "from-block": { type: "string" },
+  indexer: { type: "string" },
   json: { type: "boolean" },
   yes: { type: "boolean", short: "y" },
   help: { type: "boolean", short: "h" },

@@ -1,5 +1,6 @@
-import { type Currency, getAccountActivity, getCurrency, superdistMarketAbi } from "@superdist/contracts";
+import { type Currency, getCurrency, superdistMarketAbi } from "@superdist/contracts";
 import { type Address, isAddress, parseEventLogs } from "viem";
+import { readActivity } from "../activity.ts";
 import { type Context, loadContext } from "../config.ts";
 import { resolveCurrency } from "../currency.ts";
 import { CliError, ExitCode } from "../errors.ts";
@@ -63,11 +64,7 @@ async function claimableCurrencies(
 ): Promise<Address[]> {
   const market = ctx.deployment.market;
   if (!chosen) {
-    const { claimable } = await getAccountActivity(ctx.publicClient, {
-      market,
-      account,
-      fromBlock: BigInt(ctx.deployment.deployBlock),
-    });
+    const { claimable } = await readActivity(ctx, account);
     return claimable.filter((c) => c.amount > 0n).map((c) => c.currency);
   }
   const amounts = await Promise.all(

@@ -1,5 +1,6 @@
-import { type Currency, getAccountActivity, getCurrency, type LicenseNode } from "@superdist/contracts";
+import { type Currency, getCurrency, type LicenseNode } from "@superdist/contracts";
 import type { Address } from "viem";
+import { readActivity } from "../activity.ts";
 import { loadContext } from "../config.ts";
 import { ExitCode } from "../errors.ts";
 import type { CliIO } from "../io.ts";
@@ -10,11 +11,7 @@ import { amount, emit, short } from "../output.ts";
 export async function rewards(_positionals: string[], options: ParsedOptions, io: CliIO): Promise<number> {
   const ctx = await loadContext(options, io);
   const account = (await ctx.wallet()).account.address;
-  const activity = await getAccountActivity(ctx.publicClient, {
-    market: ctx.deployment.market,
-    account,
-    fromBlock: BigInt(ctx.deployment.deployBlock),
-  });
+  const activity = await readActivity(ctx, account);
   const currencies = new Map<Address, Currency>();
   for (const { currency } of activity.claimable) {
     currencies.set(currency, await getCurrency(ctx.publicClient, currency));
