@@ -16,6 +16,7 @@ import {
   type IndexerClient,
   waitForIndexedBlock,
 } from "@superdist/indexer/client";
+import { findOwnedLicense } from "@superdist/sdk";
 import type { PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
@@ -176,6 +177,37 @@ export function indexerSuite(options: {
       const fallback = await rewards(["--indexer", `http://127.0.0.1:${await freePort()}`]);
       expect(fallback.stderr).toMatch(/is unavailable\. Reading the market's logs instead\./);
       expect(tree(fallback.licenses)).toEqual(tree(scanned.licenses));
+    },
+    5 * MINUTE,
+  );
+
+  test(
+    "finding a license already owned asks the index, then only the blocks after it, and the chain for each owner",
+    async () => {
+      await caughtUp(indexer.client, market);
+      const [, , , , , , buyer, other] = market.accounts as PrivateKeyAccount[];
+      const content = await market.publish(market.accounts[1] as PrivateKeyAccount, {
+        price: 5n,
+        currency: "0x0000000000000000000000000000000000000000",
+        rewardBps: [],
+        title: "Owned once",
+      });
+      const find = (account: PrivateKeyAccount) =>
+        findOwnedLicense(market.publicClient, {
+          market: chain.market,
+          contentId: content,
+          account: account.address,
+          indexer: indexer.client,
+        });
+      // Asked the moment it is bought, and the moment it is given away: whether or not the index has the block yet.
+      const tokenId = await market.buy(buyer, content);
+      expect((await find(buyer))?.tokenId).toBe(tokenId);
+      await market.send(buyer, "transferFrom", [buyer.address, other.address, tokenId]);
+      expect(await find(buyer)).toBeUndefined();
+      expect((await find(other))?.tokenId).toBe(tokenId);
+      await caughtUp(indexer.client, market);
+      expect(await find(buyer)).toBeUndefined();
+      expect((await find(other))?.tokenId).toBe(tokenId);
     },
     5 * MINUTE,
   );

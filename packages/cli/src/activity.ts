@@ -3,11 +3,7 @@ import {
   getAccountActivity,
   superdistMarketAbi,
 } from "@superdist/contracts";
-import {
-  createIndexerClient,
-  getAccountActivity as getIndexedActivity,
-  getIndexStatus,
-} from "@superdist/indexer/client";
+import { getAccountActivity as getIndexedActivity, getIndexStatus } from "@superdist/indexer/client";
 import type { Address } from "viem";
 import type { Context } from "./config.ts";
 
@@ -18,8 +14,8 @@ import type { Context } from "./config.ts";
  */
 export async function readActivity(ctx: Context, account: Address): Promise<GetAccountActivityReturnType> {
   const market = ctx.deployment.market;
-  if (ctx.indexerUrl) {
-    const indexer = createIndexerClient({ url: ctx.indexerUrl });
+  const { indexer } = ctx;
+  if (indexer) {
     const status = await getIndexStatus(indexer, { client: ctx.publicClient, market, toleranceBlocks: 2n });
     if (!("error" in status)) {
       if (status.state === "behind") {

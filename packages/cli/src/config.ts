@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { type Deployment, LOCAL_CHAIN_ID, resolveDeployment } from "@superdist/contracts";
+import { createIndexerClient, type IndexerClient } from "@superdist/indexer/client";
 import {
   type Account,
   type Address,
@@ -54,7 +55,7 @@ export type Context = {
   publicClient: PublicClient<Transport, Chain>;
   verifierUrls: string[];
   /** The market's indexer, which lists and trees read from; without one they scan the market's logs. */
-  indexerUrl: string | undefined;
+  indexer: IndexerClient | undefined;
   dappUrl: string;
   identityFile: string;
   /** The wallet, loaded on first use: read-only commands work without one. */
@@ -143,6 +144,7 @@ export async function loadContext(options: GlobalOptions, io: CliIO): Promise<Co
     if (account === null) account = await readAccount(options, io);
     return account;
   };
+  const indexerUrl = (options.indexer ?? env.SUPERDIST_INDEXER_URL)?.trim() || undefined;
   return {
     io,
     path: (given) => resolvePath(io, given),
@@ -155,7 +157,7 @@ export async function loadContext(options: GlobalOptions, io: CliIO): Promise<Co
       .split(",")
       .map((u) => u.trim())
       .filter(Boolean),
-    indexerUrl: (options.indexer ?? env.SUPERDIST_INDEXER_URL)?.trim() || undefined,
+    indexer: indexerUrl ? createIndexerClient({ url: indexerUrl }) : undefined,
     dappUrl: dappUrlOf(options, env),
     identityFile: identityFile(options, io),
     async wallet() {

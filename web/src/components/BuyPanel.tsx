@@ -7,6 +7,7 @@ import { useState } from "react";
 import { type Address, zeroAddress } from "viem";
 import { useConnection } from "wagmi";
 import { useFlow } from "../hooks/useFlow.ts";
+import { useIndexer } from "../hooks/useIndex.ts";
 import type { ContentEntry } from "../hooks/useMarket.ts";
 import { useMarket } from "../hooks/useMarket.ts";
 import { formatAmount } from "../lib/format.ts";
@@ -30,6 +31,7 @@ export function BuyPanel({
   onPurchased?: (tokenId: bigint) => void;
 }) {
   const { client, market, chainId, verifierUrls, fromBlock } = useMarket();
+  const indexer = useIndexer();
   const connection = useConnection();
   const payer = connection.address;
   const { currency, content, contentId } = entry;
@@ -74,6 +76,7 @@ export function BuyPanel({
         currency: content.currency,
         verifierUrls,
         fromBlock,
+        indexer: indexer ?? undefined,
         publicClient,
         onStage,
       }),

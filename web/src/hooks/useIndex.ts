@@ -73,7 +73,8 @@ export function useIndexedQuery<T>({
   const status = useIndexStatus();
   const data = status.data;
   const usable = data?.state === "behind" || data?.state === "caught-up";
-  const indexedBlock = data?.state === "behind" || data?.state === "caught-up" ? data.indexedBlock : undefined;
+  const indexedBlock =
+    data?.state === "behind" || data?.state === "caught-up" ? data.indexedBlock : undefined;
   const query = useQuery({
     queryKey: [...key, chainId, market, indexer ? `index:${indexedBlock?.toString()}` : "logs"],
     enabled: enabled && market !== null && (indexer === null || usable),

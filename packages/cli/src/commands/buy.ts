@@ -30,6 +30,7 @@ export async function buy(positionals: string[], options: ParsedOptions, io: Cli
         contentId: lineage.contentId,
         account: buyer,
         fromBlock: BigInt(ctx.deployment.deployBlock),
+        indexer: ctx.indexer,
       });
   if (owned) throw alreadyOwned(owned.tokenId, copy.content.title, path);
   await checkVerifier(ctx.publicClient, {
@@ -66,6 +67,7 @@ export async function buy(positionals: string[], options: ParsedOptions, io: Cli
     verifierUrls: ctx.verifierUrls,
     again: options.again,
     fromBlock: BigInt(ctx.deployment.deployBlock),
+    indexer: ctx.indexer,
     publicClient: ctx.publicClient,
     onStage: (stage) => {
       if (stage.operation === "approval" && stage.status === "signing") {

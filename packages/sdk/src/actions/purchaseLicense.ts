@@ -1,4 +1,5 @@
 import { ETH, getContent, getPermitTypedData, superdistMarketAbi } from "@superdist/contracts";
+import type { IndexerClient } from "@superdist/indexer/client";
 import {
   type Address,
   erc20Abi,
@@ -47,6 +48,8 @@ export type PurchaseLicenseParameters = {
   again?: boolean;
   /** Where the market's history starts, for finding licenses already owned. */
   fromBlock?: bigint;
+  /** The market's indexer, so that finding licenses already owned scans only the blocks it has not indexed. */
+  indexer?: IndexerClient;
   /** Reads and receipts go through this client when given. */
   publicClient?: ReadClient;
   onStage?: OnStage;
@@ -79,6 +82,7 @@ export async function purchaseLicense(
       contentId,
       account: recipient,
       fromBlock: parameters.fromBlock,
+      indexer: parameters.indexer,
     });
     if (owned) throw new AlreadyOwnedError(owned.tokenId, contentId);
   }
