@@ -9,6 +9,7 @@ import { readRuntimeConfig } from "../lib/runtimeConfig.ts";
 import { getConfig } from "../wagmi.ts";
 import { Providers } from "./providers.tsx";
 import "./globals.css";
+import "./lists.css";
 
 export const metadata: Metadata = {
   title: { default: "Superdist", template: "%s · Superdist" },

@@ -48,12 +48,15 @@ export function ReferralTree({
   account,
   currencies,
   titles,
+  publisherView = false,
 }: {
   roots: readonly LicenseNode[];
   account: Address;
   currencies: ReadonlyMap<string, Currency>;
   /** Content titles by id, for the account's own licenses. */
   titles: ReadonlyMap<bigint, string>;
+  /** A content's sales as its publisher sees them: every node with what it paid the publisher. */
+  publisherView?: boolean;
 }) {
   const titleOf = (contentId: bigint) => titles.get(contentId) || `content #${contentId}`;
   const placed = place(roots);
@@ -68,13 +71,13 @@ export function ReferralTree({
         width={width}
         height={height}
         role="img"
-        aria-label="Your referral tree"
+        aria-label={publisherView ? "The referral tree of its sales" : "Your referral tree"}
         data-testid="referral-tree"
       >
         {Array.from({ length: depth + 1 }, (_, level) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a column is its level
           <text key={level} x={level * COLUMN + 4} y={16} className="tree-level">
-            {level === 0 ? "Your licenses" : `Level ${level}`}
+            {level === 0 ? (publisherView ? "Sold directly" : "Your licenses") : `Level ${level}`}
           </text>
         ))}
         {placed
@@ -114,7 +117,7 @@ export function ReferralTree({
                 #{item.node.tokenId.toString()} · {own ? "you" : shortAddress(item.node.owner)}
               </text>
               <text x="10" y="38" className="tree-earned">
-                {item.node.level === 0
+                {item.node.level === 0 && !publisherView
                   ? clip(titleOf(item.node.contentId), 22)
                   : earnedText(item.node.earned, currencies)}
               </text>

@@ -1,6 +1,13 @@
 "use client";
 
 import Link from "next/link";
+import { useState } from "react";
+import {
+  ALL_CURRENCIES,
+  applyCatalogFilter,
+  CatalogControls,
+  type CatalogFilter,
+} from "../components/CatalogControls.tsx";
 import { ContentCard } from "../components/ContentCard.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket } from "../components/Gates.tsx";
@@ -9,6 +16,11 @@ import { describeError } from "../lib/txErrors.ts";
 
 function CatalogList() {
   const catalog = useCatalog();
+  const [filter, setFilter] = useState<CatalogFilter>({
+    query: "",
+    currency: ALL_CURRENCIES,
+    sort: "newest",
+  });
   if (catalog.isPending) return <LoadingCards label="Loading the catalog" />;
   if (catalog.isError) {
     return (
@@ -29,12 +41,29 @@ function CatalogList() {
       </EmptyState>
     );
   }
+  const shown = applyCatalogFilter(catalog.data, filter);
   return (
-    <div className="card-grid" data-testid="catalog">
-      {catalog.data.map((entry) => (
-        <ContentCard key={entry.contentId.toString()} entry={entry} />
-      ))}
-    </div>
+    <>
+      <CatalogControls entries={catalog.data} filter={filter} onChange={setFilter} />
+      {shown.length === 0 ? (
+        <p className="muted" data-testid="no-match">
+          Nothing in the catalog matches.{" "}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setFilter({ query: "", currency: ALL_CURRENCIES, sort: filter.sort })}
+          >
+            Show everything
+          </button>
+        </p>
+      ) : (
+        <div className="card-grid" data-testid="catalog">
+          {shown.map((entry) => (
+            <ContentCard key={entry.contentId.toString()} entry={entry} />
+          ))}
+        </div>
+      )}
+    </>
   );
 }
 

@@ -3,6 +3,7 @@
 import { ETH } from "@superdist/contracts";
 import Link from "next/link";
 import { useState } from "react";
+import { useConnection } from "wagmi";
 import { BuyPanel } from "../components/BuyPanel.tsx";
 import { Cover } from "../components/ContentCard.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
@@ -43,6 +44,7 @@ function Referrer({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }
 function ContentDetails({ entry, referrerTokenId }: { entry: ContentEntry; referrerTokenId: bigint }) {
   const referrer = useReferrer(entry.contentId, referrerTokenId);
   const licenses = useMyLicenses();
+  const connection = useConnection();
   const [bought, setBought] = useState<bigint>();
   const owned = licenses.data?.find((license) => license.contentId === entry.contentId);
   const { content, metadata } = entry;
@@ -86,6 +88,12 @@ function ContentDetails({ entry, referrerTokenId }: { entry: ContentEntry; refer
         </dl>
       </div>
       <div>
+        {connection.address?.toLowerCase() === content.publisher.toLowerCase() ? (
+          <p className="notice" data-testid="publisher-notice">
+            You publish this content. <Link href={`/content/${entry.contentId}/manage`}>Manage it</Link>: its
+            sales, price, rewards, payout and details.
+          </p>
+        ) : null}
         <Referrer contentId={entry.contentId} tokenId={referrerTokenId} />
         {owned && bought === undefined ? (
           <YourCopyPanel entry={entry} tokenId={owned.tokenId} justBought={false} />

@@ -4,12 +4,14 @@ import type { OwnedLicense } from "@superdist/contracts";
 import { copyFileName } from "@superdist/package";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { useConnection } from "wagmi";
 import { Cover } from "../components/ContentCard.tsx";
 import { CopyField } from "../components/CopyField.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
 import { P2PShare } from "../components/P2PShare.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
+import { PublicationsSection } from "../components/PublicationsSection.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
 import { VerifierStatus } from "../components/VerifierStatus.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
@@ -115,6 +117,16 @@ function LicenseItem({
 }
 
 function Library() {
+  const { address } = useConnection();
+  return (
+    <>
+      {address ? <PublicationsSection account={address} /> : null}
+      <Licenses />
+    </>
+  );
+}
+
+function Licenses() {
   const licenses = useMyLicenses();
   const catalog = useCatalog();
   const copies = useStoredCopies();
