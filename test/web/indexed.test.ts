@@ -32,7 +32,7 @@ import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
-import { connect, openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
+import { connect, openUser, screenshot, startWeb, txHash, type User, type WebServer } from "./harness.ts";
 
 const PRICE = parseEther("0.01");
 
@@ -143,6 +143,33 @@ describe("lists from the indexer", () => {
     );
     contentId = published.contentId;
     publisherCopy = published.output;
+    await writeFile(join(dir, "quiet.txt"), "Quiet pages\n");
+    await publishFile(
+      createWalletClient({
+        account: privateKeyToAccount(key(1)),
+        chain: hardhat,
+        transport: http(chain.rpcUrl),
+      }),
+      {
+        market: chain.market,
+        terms: {
+          price: 5n * 10n ** 18n,
+          currency: chain.demoToken,
+          rewardBps: [2000],
+          title: "Quiet pages",
+          metadataURI: encodeMetadata({
+            name: "Quiet pages",
+            fileName: "quiet.txt",
+            mediaType: "text/plain",
+          }),
+        },
+        holderRecipients: [await identityToRecipient(await generateX25519Identity())],
+        verifierUrls: [verifier.url],
+        input: join(dir, "quiet.txt"),
+        output: join(dir, "quiet.txt.superdist"),
+        publicClient: client,
+      },
+    );
     // A buys; B through A; C through B: A's tree is three deep.
     tokens.push(await buy(2, 0n));
     tokens.push(await buy(3, tokens[0]));
@@ -235,6 +262,84 @@ describe("lists from the indexer", () => {
       "the page scanned the node's logs",
     );
     await done(a);
+  });
+
+  test("the catalog is searched, filtered by currency and sorted by sales", async () => {
+    const visitor = await user(7);
+    const { page } = visitor;
+    await page.goto(`${web.url}/`);
+    const cards = page.getByTestId("content-card");
+    await cards.first().waitFor();
+    const titles = () =>
+      cards.evaluateAll((items) => items.map((item) => item.querySelector("h2")?.textContent));
+    // Newest first: the content published with no sales comes before the atlas.
+    assert.deepEqual(await titles(), ["Quiet pages", "Indexed atlas"]);
+    await page.getByLabel("Sort").selectOption("most-sold");
+    assert.deepEqual(await titles(), ["Indexed atlas", "Quiet pages"]);
+    await page.getByLabel("Search by title").fill("quiet");
+    assert.deepEqual(await titles(), ["Quiet pages"]);
+    await page.getByLabel("Search by title").fill("");
+    await page.getByLabel("Currency").selectOption({ label: "DUSD" });
+    assert.deepEqual(await titles(), ["Quiet pages"]);
+    await page.getByLabel("Search by title").fill("atlas");
+    await page.getByTestId("no-match").waitFor();
+    await page.getByRole("button", { name: "Show everything" }).click();
+    assert.deepEqual(await titles(), ["Indexed atlas", "Quiet pages"]);
+    await done(visitor);
+  });
+
+  test("a publisher finds their publications with their sales, and changes price and pause, refused in words when wrong", async () => {
+    const publisher = await user(1);
+    const { page } = publisher;
+    await page.goto(`${web.url}/library`);
+    await connect(page);
+    const publication = page.getByTestId("publication").filter({ hasText: "Indexed atlas" });
+    await publication.getByTestId("dashboard-sold").filter({ hasText: "4 licenses sold" }).waitFor();
+    assert.match((await publication.getByTestId("revenue").textContent()) ?? "", /ETH4\s*0\.04 ETH/);
+    assert.equal(await publication.getByTestId("tree-node").count(), 4);
+
+    await publication.getByRole("link", { name: "Manage" }).click();
+    const priceForm = page.getByRole("form", { name: "Price and currency" });
+    await priceForm.getByLabel("Price").fill("-1");
+    await priceForm.getByText("The price must be a number of ETH, 0 or more.").waitFor();
+    assert.equal(await priceForm.getByRole("button", { name: "Change the price" }).isDisabled(), true);
+    await priceForm.getByLabel("Price").fill("0.02");
+    await priceForm.getByRole("button", { name: "Change the price" }).click();
+    await txHash(page, "New price");
+    const content = () =>
+      client.readContract({
+        address: chain.market,
+        abi: superdistMarketAbi,
+        functionName: "content",
+        args: [contentId],
+      });
+    assert.equal((await content()).price, parseEther("0.02"));
+
+    const payoutForm = page.getByRole("form", { name: "Payout" });
+    await payoutForm.getByLabel("Sales are paid to").fill(`0x${"0".repeat(40)}`);
+    await payoutForm.getByRole("button", { name: "Change the payout" }).click();
+    await page.waitForSelector("[data-testid=tx-status][data-stage=failed]");
+    assert.match(
+      (await payoutForm.getByTestId("tx-status").textContent()) ?? "",
+      /the zero address cannot receive anything/,
+    );
+    assert.equal((await content()).payout, addressOf(1));
+
+    await page.getByRole("button", { name: "Pause sales" }).click();
+    await txHash(page, "Sales");
+    assert.equal((await content()).paused, true);
+    await page.goto(`${web.url}/`);
+    await page
+      .getByTestId("content-card")
+      .filter({ hasText: "Indexed atlas" })
+      .getByText("sales paused")
+      .waitFor();
+    await page.goto(`${web.url}/content/${contentId}/manage`);
+    await page.getByRole("button", { name: "Resume sales" }).click();
+    await txHash(page, "Sales");
+    assert.equal((await content()).paused, false);
+    await screenshot(page, "manage");
+    await done(publisher);
   });
 
   test("with the indexer stopped, the page says so and lists nothing stale; buying and claiming still work", async () => {

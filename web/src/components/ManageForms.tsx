@@ -248,7 +248,7 @@ export function PauseForm({ entry }: { entry: ContentEntry }) {
   return (
     <EditForm
       title={paused ? "Sales are paused" : "Sales are open"}
-      label={paused ? "Resume sales" : "Pause sales"}
+      label="Sales"
       tx={tx}
       problem={undefined}
       button={paused ? "Resume sales" : "Pause sales"}

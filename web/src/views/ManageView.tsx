@@ -41,8 +41,6 @@ function Manage({ contentId }: { contentId: bigint }) {
       </EmptyState>
     );
   }
-  // Keyed by the terms, so that each form starts again from what the chain holds after an edit lands.
-  const key = `${content.price}-${content.currency}-${content.rewardBps.join(",")}-${content.payout}-${content.paused}`;
   return (
     <>
       <div className="page-head">
@@ -55,7 +53,7 @@ function Manage({ contentId }: { contentId: bigint }) {
         <h2 id="sales-heading">Sales</h2>
         <ContentDashboardPanel entry={entry.data} publisher={content.publisher} />
       </section>
-      <div className="two-columns" key={key}>
+      <div className="two-columns">
         <div>
           <PriceForm entry={entry.data} />
           <RewardsForm entry={entry.data} />
