@@ -2,7 +2,8 @@
  * The dApp's lists read from the indexer, in a real Chromium: the catalog, a content page, the Library and the
  * Rewards page come from the index (the page never asks the node for logs) and follow a new sale by themselves.
  * With the indexer stopped, the page says so, shows no list it can't vouch for, and buying, opening and claiming
- * still work, since they ask the chain.
+ * still work, since they ask the chain. On the same market: the catalog's search, a publisher's dashboard and edits,
+ * and the publish form's words for bad input.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -339,6 +340,31 @@ describe("lists from the indexer", () => {
     await txHash(page, "Sales");
     assert.equal((await content()).paused, false);
     await screenshot(page, "manage");
+    await done(publisher);
+  });
+
+  test("publishing says beside each field what is wrong, and what is missing, before anything is signed", async () => {
+    const publisher = await user(1);
+    const { page } = publisher;
+    await page.goto(`${web.url}/publish`);
+    await connect(page);
+    const blocked = page.getByTestId("publish-blocked");
+    await blocked.filter({ hasText: "To publish, choose a file, and fix the fields marked." }).waitFor();
+    await page.getByText("A title is needed.").waitFor();
+    await page.getByLabel("Title").fill("Field notes");
+    await blocked.filter({ hasText: /^To publish, choose a file\.$/ }).waitFor();
+    await page.getByLabel("Price").fill("-1");
+    await page.getByText("The price cannot be negative.").waitFor();
+    await page.getByLabel("Price").fill("ten");
+    await page.getByText("Enter a price of 0 or more in ETH, like 0.01.").waitFor();
+    await page.getByLabel("Price").fill("0.01");
+    await page.getByLabel(/^Level 1/).fill("60");
+    await page.getByLabel(/^Level 2/).fill("50");
+    await page.getByText(/Rewards add up to 110%; the market allows at most 95%/).waitFor();
+    await page.getByLabel("Resale royalty").fill("30");
+    await page.getByText(/The royalty is a percentage between 0 and 25%/).waitFor();
+    await blocked.filter({ hasText: "To publish, choose a file, and fix the fields marked." }).waitFor();
+    assert.equal(await page.getByRole("button", { name: "Encrypt and publish" }).isDisabled(), true);
     await done(publisher);
   });
 

@@ -1,12 +1,13 @@
 "use client";
 
-import { encodeMetadata, getCurrency, superdistMarketAbi } from "@superdist/contracts";
+import { encodeMetadata, superdistMarketAbi } from "@superdist/contracts";
 import { getMarketTerms, termsProblems } from "@superdist/sdk";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
-import { type Address, formatUnits, isAddress, parseUnits } from "viem";
+import { type Address, formatUnits, isAddress } from "viem";
 import type { ContentEntry } from "../hooks/useMarket.ts";
 import { useMarket } from "../hooks/useMarket.ts";
+import { parsePrice, useCurrencyAt } from "../hooks/usePublishTerms.ts";
 import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { useTransactor } from "../hooks/useTransactor.ts";
 import { CoverField } from "./CoverField.tsx";
@@ -66,7 +67,6 @@ function useWriteMarket() {
 }
 
 export function PriceForm({ entry }: { entry: ContentEntry }) {
-  const { client, chainId } = useMarket();
   const runtime = useRuntimeConfig();
   const ids = useId();
   const { tx, send } = useWriteMarket();
@@ -74,18 +74,8 @@ export function PriceForm({ entry }: { entry: ContentEntry }) {
   const [choice, setChoice] = useState<string>(entry.content.currency);
   const [customToken, setCustomToken] = useState("");
   const address = (choice === "custom" ? customToken.trim() : choice) as Address;
-  const currency = useQuery({
-    queryKey: ["currency", chainId, address],
-    enabled: isAddress(address),
-    queryFn: () => getCurrency(client, address),
-    retry: false,
-  });
-  let units: bigint | undefined;
-  try {
-    units = currency.data ? parseUnits(price.trim() || "x", currency.data.decimals) : undefined;
-  } catch {
-    units = undefined;
-  }
+  const currency = useCurrencyAt(address);
+  const units = parsePrice(price, currency.data?.decimals);
   const problem = !currency.data
     ? currency.isError
       ? "That address is not an ERC-20 token."

@@ -1,10 +1,8 @@
 "use client";
 
-import { ETH, encodeMetadata, getCurrency } from "@superdist/contracts";
-import { getMarketTerms, type PublishTerms, termsProblems } from "@superdist/sdk";
-import { useQuery } from "@tanstack/react-query";
+import { ETH, encodeMetadata } from "@superdist/contracts";
 import { type FormEvent, useId, useState } from "react";
-import { type Address, isAddress, parseUnits } from "viem";
+import type { Address } from "viem";
 import { useConnection } from "wagmi";
 import { CoverField } from "../components/CoverField.tsx";
 import { CurrencyField } from "../components/CurrencyField.tsx";
@@ -12,27 +10,18 @@ import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { PublishedPanel } from "../components/PublishedPanel.tsx";
 import { RewardLevelsField } from "../components/RewardLevelsField.tsx";
+import { FieldError, RoyaltyField } from "../components/RoyaltyField.tsx";
 import { SalePreview } from "../components/SalePreview.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
 import { isWebSeed, WebSeedField } from "../components/WebSeedField.tsx";
-import { useMarket } from "../hooks/useMarket.ts";
 import { usePublishContent } from "../hooks/usePublishContent.ts";
+import { usePublishTerms } from "../hooks/usePublishTerms.ts";
 import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { formatSize } from "../lib/format.ts";
 
 const IDLE = { stage: "idle" } as const;
 
-function parsePrice(text: string, decimals: number | undefined): bigint | undefined {
-  if (decimals === undefined) return undefined;
-  try {
-    return parseUnits(text.trim() || "x", decimals);
-  } catch {
-    return undefined;
-  }
-}
-
 function PublishForm() {
-  const { client, market, chainId } = useMarket();
   const runtime = useRuntimeConfig();
   const connection = useConnection();
   const publisher = usePublishContent();
@@ -46,40 +35,22 @@ function PublishForm() {
   const [customToken, setCustomToken] = useState("");
   const [levels, setLevels] = useState<string[]>(["10", "5"]);
   const [transferable, setTransferable] = useState(true);
+  const [royalty, setRoyalty] = useState("0");
   const [webSeed, setWebSeed] = useState("");
   const webSeedValid = isWebSeed(webSeed);
 
   const currencyAddress = (currencyChoice === "custom" ? customToken.trim() : currencyChoice) as Address;
-  const currency = useQuery({
-    queryKey: ["currency", chainId, currencyAddress],
-    enabled: isAddress(currencyAddress),
-    queryFn: () => getCurrency(client, currencyAddress),
-    retry: false,
-  });
-  const marketTerms = useQuery({
-    queryKey: ["market-terms", chainId, market],
-    queryFn: () => getMarketTerms(client, { market: market as Address }),
-  });
-
-  const rewardBps = levels.map((level) => Math.round(Number(level) * 100));
-  const rewardSum = rewardBps.reduce((sum, bps) => sum + (Number.isFinite(bps) ? bps : 0), 0);
-  const priceUnits = parsePrice(price, currency.data?.decimals);
-  const terms: PublishTerms | undefined =
-    priceUnits === undefined
-      ? undefined
-      : {
-          price: priceUnits,
-          currency: currencyAddress,
-          rewardBps,
-          transferable,
-          title,
-          metadataURI: "",
-        };
-  const problems = terms && marketTerms.data ? termsProblems(terms, marketTerms.data) : [];
-  const problem = (field: string) => problems.find((p) => p.field === field)?.message;
-  const feeBps = marketTerms.data?.feeBps ?? 0;
+  const { currency, marketTerms, rewardBps, rewardSum, terms, problems, problem, feeBps, priceProblem } =
+    usePublishTerms({ price, currency: currencyAddress, levels, royalty, transferable, title });
   const scheduleProblem = problem("rewardBps");
   const previewPrice = terms && !problem("price") && !scheduleProblem ? terms.price : undefined;
+  const blockers = [
+    file ? undefined : "choose a file",
+    priceProblem || problem("title") || scheduleProblem || problem("royaltyBps")
+      ? "fix the fields marked"
+      : undefined,
+    webSeedValid ? undefined : "fix the web seed",
+  ].filter(Boolean);
   const canPublish =
     file !== undefined &&
     terms !== undefined &&
@@ -138,6 +109,7 @@ function PublishForm() {
             onChange={(e) => setTitle(e.target.value)}
             maxLength={200}
           />
+          <FieldError problem={problem("title")} />
         </div>
         <div className="field">
           <label htmlFor={`${ids}-description`}>Description</label>
@@ -158,8 +130,9 @@ function PublishForm() {
               inputMode="decimal"
               value={price}
               onChange={(e) => setPrice(e.target.value)}
-              aria-invalid={priceUnits === undefined || problem("price") !== undefined}
+              aria-invalid={priceProblem !== undefined}
             />
+            <FieldError problem={priceProblem} />
           </div>
           <CurrencyField
             choice={currencyChoice}
@@ -188,6 +161,7 @@ function PublishForm() {
           />
           <label htmlFor={`${ids}-transferable`}>Buyers may transfer their licenses</label>
         </div>
+        <RoyaltyField value={royalty} onChange={setRoyalty} problem={problem("royaltyBps")} />
         <WebSeedField value={webSeed} onChange={setWebSeed} />
       </div>
       <div>
@@ -208,6 +182,11 @@ function PublishForm() {
         {publisher.problem ? (
           <p className="notice danger" role="alert">
             {publisher.problem}
+          </p>
+        ) : null}
+        {blockers.length > 0 && !publisher.running ? (
+          <p className="field-error" data-testid="publish-blocked">
+            To publish, {blockers.join(", and ")}.
           </p>
         ) : null}
         <div className="actions">
