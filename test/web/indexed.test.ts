@@ -242,13 +242,13 @@ describe("lists from the indexer", () => {
       .getByTestId("tree-node")
       .evaluateAll((items) => items.map((item) => item.getAttribute("data-token-id")));
     assert.deepEqual(nodes, tokens.map(String));
-    assert.match((await page.getByTestId("referral-tree").textContent()) ?? "", /Indexed atlas/);
+    await page.getByTestId("referral-tree").getByText("Indexed atlas", { exact: true }).waitFor();
     // Credits at levels 1 and 2 (B's and C's purchases), each dated, with its transaction.
     const history = page.getByTestId("history");
     await history.waitFor();
     assert.equal(await history.locator("tbody tr").count(), 2);
     assert.equal(await history.locator("tbody time").count(), 2);
-    assert.match((await history.textContent()) ?? "", /Level 2 reward: license #\d+ of “Indexed atlas”/);
+    await history.getByText(/Level 2 reward: license #\d+ of “Indexed atlas”/).waitFor();
     assert.equal(
       await page.getByTestId("claimable").locator("li").first().textContent(),
       // 10% at level 1 and 5% at level 2; D's purchase, three levels down, pays A nothing.
@@ -366,6 +366,33 @@ describe("lists from the indexer", () => {
     await blocked.filter({ hasText: "To publish, choose a file, and fix the fields marked." }).waitFor();
     assert.equal(await page.getByRole("button", { name: "Encrypt and publish" }).isDisabled(), true);
     await done(publisher);
+  });
+
+  test("a license is transferred from the Library, after its owner is told its future rewards move with it", async () => {
+    const a = await user(2);
+    const { page } = a;
+    await page.goto(`${web.url}/library`);
+    await connect(page);
+    const item = page.getByTestId("license").filter({ hasText: `License #${tokens[0]}` });
+    await item.getByText("Transfer this license").click();
+    await item.getByText(/sales through copies of license #\d+ pay its new owner, not you/).waitFor();
+    await item.getByRole("textbox", { name: "New owner" }).fill(addressOf(2));
+    await item.getByText("That is your own address.").waitFor();
+    await item.getByRole("textbox", { name: "New owner" }).fill(addressOf(8));
+    const button = item.getByRole("button", { name: `Transfer license #${tokens[0]}` });
+    assert.equal(await button.isDisabled(), true);
+    await item.getByLabel("I understand that its future rewards go to the new owner").check();
+    await button.click();
+    // The index follows the transfer, and the Library with it.
+    await page.getByRole("heading", { name: "No licenses yet" }).waitFor({ timeout: 60_000 });
+    const owner = await client.readContract({
+      address: chain.market,
+      abi: superdistMarketAbi,
+      functionName: "ownerOf",
+      args: [tokens[0]],
+    });
+    assert.equal(owner, addressOf(8));
+    await done(a);
   });
 
   test("with the indexer stopped, the page says so and lists nothing stale; buying and claiming still work", async () => {

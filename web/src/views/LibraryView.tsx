@@ -12,6 +12,7 @@ import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
 import { P2PShare } from "../components/P2PShare.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { PublicationsSection } from "../components/PublicationsSection.tsx";
+import { TransferLicense } from "../components/TransferLicense.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
 import { VerifierStatus } from "../components/VerifierStatus.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
@@ -45,6 +46,7 @@ function LicenseItem({
   copies: StoredCopy[];
 }) {
   const unlocker = useUnlock();
+  const { address: owner } = useConnection();
   const contentId = license.contentId.toString();
   const tokenId = license.tokenId.toString();
   const ofContent = copies.filter((copy) => copy.contentId === contentId);
@@ -110,6 +112,9 @@ function LicenseItem({
           </p>
         ) : null}
         <ShareLink contentId={license.contentId} tokenId={license.tokenId} />
+        {entry?.content.transferable && owner ? (
+          <TransferLicense owner={owner} tokenId={license.tokenId} />
+        ) : null}
         {mine ? <P2PShare blob={mine.blob} name={fileName} /> : null}
       </div>
     </article>
