@@ -3,6 +3,9 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Metadata in the <head> for every reader, not streamed after the page: link previews of chat apps missing from
+  // Next's list of bots still find it, and a missing content answers 404 before any byte of the page is sent.
+  htmlLimitedBots: /.*/,
   // The workspace packages ship TypeScript sources; Next compiles them like app code.
   transpilePackages: [
     "@superdist/contracts",

@@ -11,6 +11,7 @@ import { YourCopyPanel } from "../components/YourCopyPanel.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
 import { type CatalogEntry, useCatalogEntry } from "../hooks/useMarket.ts";
 import { useReferrer } from "../hooks/useReferrer.ts";
+import { useSharedMagnet } from "../hooks/useSharedMagnet.ts";
 import { formatBps, formatSize, shortAddress } from "../lib/format.ts";
 import { describeError } from "../lib/txErrors.ts";
 
@@ -42,15 +43,18 @@ function Referrer({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }
 function ContentDetails({ entry, referrerTokenId }: { entry: CatalogEntry; referrerTokenId: bigint }) {
   const referrer = useReferrer(entry.contentId, referrerTokenId);
   const licenses = useMyLicenses();
+  const sharedMagnet = useSharedMagnet();
   const [bought, setBought] = useState<bigint>();
   const owned = licenses.data?.find((license) => license.contentId === entry.contentId);
   const { content, metadata } = entry;
   const validReferrer = referrerTokenId !== 0n && referrer.data?.valid ? referrerTokenId : 0n;
   return (
-    <div className="two-columns">
-      <div>
-        <Cover entry={entry} className="cover detail-cover" />
-        <h1 data-testid="content-title">{content.title || `Content #${entry.contentId}`}</h1>
+    <div className="content-page">
+      <h1 className="content-title" data-testid="content-title">
+        {content.title || `Content #${entry.contentId}`}
+      </h1>
+      <Cover entry={entry} className="cover detail-cover" />
+      <div className="content-about">
         {metadata.description ? <p className="description">{metadata.description}</p> : null}
         <dl className="facts">
           <dt>Publisher</dt>
@@ -85,14 +89,21 @@ function ContentDetails({ entry, referrerTokenId }: { entry: CatalogEntry; refer
           ) : null}
         </dl>
       </div>
-      <div>
+      <div className="content-buy">
         <Referrer contentId={entry.contentId} tokenId={referrerTokenId} />
         {owned && bought === undefined ? (
-          <YourCopyPanel entry={entry} tokenId={owned.tokenId} justBought={false} />
+          <YourCopyPanel
+            entry={entry}
+            tokenId={owned.tokenId}
+            justBought={false}
+            sharedMagnet={sharedMagnet}
+          />
         ) : referrerTokenId === 0n || referrer.data ? (
           <BuyPanel entry={entry} referrerTokenId={validReferrer} onPurchased={setBought} />
         ) : null}
-        {bought !== undefined ? <YourCopyPanel entry={entry} tokenId={bought} justBought /> : null}
+        {bought !== undefined ? (
+          <YourCopyPanel entry={entry} tokenId={bought} justBought sharedMagnet={sharedMagnet} />
+        ) : null}
         <p className="muted">
           Already have a copy? <Link href="/open">Open it</Link> to read it or to buy through it.
         </p>
