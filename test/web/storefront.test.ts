@@ -180,6 +180,13 @@ describe("storefront", () => {
       ["phone", PHONE],
     ] as const) {
       await page.setViewportSize(viewport);
+      // A wide screen lists the links; a phone folds them into a menu.
+      await page.goto(web.url);
+      const nav = page.getByRole("navigation", { name: "Main" });
+      await nav
+        .getByRole("button", { name: "Menu" })
+        .waitFor({ state: viewport === PHONE ? "visible" : "hidden" });
+      assert.equal(await nav.getByRole("link", { name: "Library" }).isVisible(), viewport === DESKTOP);
       for (const path of PAGES) {
         await page.goto(`${web.url}${path}`);
         await page.getByRole("heading", { level: 1 }).first().waitFor();
@@ -191,14 +198,19 @@ describe("storefront", () => {
       }
     }
 
-    // The phone's navigation is a menu that opens and leads where it says.
+    // The phone's menu opens, leads where it says, and closes.
     await page.goto(`${web.url}/`);
     const nav = page.getByRole("navigation", { name: "Main" });
-    assert.equal(await nav.getByRole("link", { name: "Library" }).isVisible(), false);
-    await page.getByRole("button", { name: "Menu" }).click();
+    await nav.getByRole("button", { name: "Menu" }).click();
     await nav.getByRole("link", { name: "Library" }).click();
     await page.getByRole("heading", { name: "Library", level: 1 }).waitFor();
     assert.equal(await nav.getByRole("link", { name: "Library" }).isVisible(), false);
+
+    // The phone's account badge is the address alone, which opens the balance and Disconnect.
+    assert.equal(await page.getByTestId("account-balance").isVisible(), false);
+    await page.getByTestId("account-address").click();
+    await page.getByTestId("account-balance").waitFor();
+    await page.getByRole("button", { name: "Disconnect" }).waitFor();
 
     await page.goto(`${web.url}/content/1`);
     const buy = page.getByRole("button", { name: "Buy for 0.0125 ETH" });

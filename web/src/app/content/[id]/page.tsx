@@ -17,14 +17,13 @@ async function requestOrigin(): Promise<URL> {
   return new URL(`${protocol}://${host}`);
 }
 
-// Metadata is rendered before the page streams (next.config's htmlLimitedBots), so a missing content answers 404.
+// A missing content never gets here: the proxy answers 404 for it.
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
   const contentId = parseContentId(id);
   if (contentId === null) notFound();
   const preview = await readContentPreview(contentId);
-  if (preview.status === "missing") notFound();
-  if (preview.status === "unreadable") return { title: `Content #${contentId}` };
+  if (preview.status !== "found") return { title: `Content #${contentId}` };
   const description = preview.description
     ? `${preview.price} · ${preview.description}`
     : `${preview.price}. Buy a license; pass your copy on and earn when friends buy through it.`;
@@ -53,7 +52,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function ContentPage({ params, searchParams }: Props) {
   const contentId = parseContentId((await params).id);
-  if (contentId === null || (await readContentPreview(contentId)).status === "missing") notFound();
+  if (contentId === null) notFound();
   const { ref } = await searchParams;
   const referrer = parseContentId(Array.isArray(ref) ? ref[0] : ref);
   return <ContentPageView contentId={contentId.toString()} referrerTokenId={referrer?.toString() ?? null} />;
