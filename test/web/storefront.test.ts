@@ -5,9 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { encodeMetadata, superdistMarketAbi } from "@superdist/contracts";
-import { generateX25519Identity, identityToRecipient, keyCommitment } from "@superdist/package";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ETH, encodeMetadata, superdistMarketAbi } from "@superdist/contracts";
+import { generateX25519Identity, identityToRecipient } from "@superdist/package";
+import { publishFile } from "@superdist/sdk/node";
+import { type StartedVerifier, startVerifier } from "@superdist/verifier";
+import Server from "bittorrent-tracker/server";
 import jsQR from "jsqr";
+import { pino } from "pino";
 import type { Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -56,7 +63,11 @@ async function scanQr(page: Page): Promise<string | undefined> {
 
 describe("storefront", () => {
   let chain: LocalChain;
+  let verifier: StartedVerifier;
+  let tracker: { close(callback: () => void): void };
   let web: WebServer;
+  let dir: string;
+  let publisherCopy: string;
   const users: User[] = [];
   const keys = () => ({
     publisher: chain.privateKeys[1],
@@ -74,31 +85,31 @@ describe("storefront", () => {
     chain = await startLocalChain();
     const transport = http(chain.rpcUrl);
     const client = createPublicClient({ chain: hardhat, transport });
-    const send = async (
-      key: `0x${string}`,
-      request: { functionName: string; args: unknown[]; value?: bigint },
-    ) => {
-      const wallet = createWalletClient({ account: privateKeyToAccount(key), chain: hardhat, transport });
-      const hash = await wallet.writeContract({
-        address: chain.market,
-        abi: superdistMarketAbi,
-        ...request,
-      } as never);
-      await client.waitForTransactionReceipt({ hash });
-    };
-    const publisher = privateKeyToAccount(keys().publisher);
-    await send(keys().publisher, {
-      functionName: "publish",
-      args: [
-        {
+    verifier = await startVerifier({
+      rpcUrl: chain.rpcUrl,
+      chainId: chain.chainId,
+      market: chain.market,
+      identities: [await generateX25519Identity()],
+      host: "127.0.0.1",
+      port: 0,
+      logger: pino({ level: "silent" }),
+    });
+    const trackerPort = await freePort();
+    const server = new Server({ ws: true, http: false, udp: false, stats: false });
+    await new Promise<void>((resolve) => server.listen(trackerPort, "127.0.0.1", () => resolve()));
+    tracker = server;
+
+    dir = await mkdtemp(join(tmpdir(), "superdist-storefront-"));
+    await writeFile(join(dir, "field-notes.txt"), `Field notes\n${randomBytes(30_000).toString("hex")}\n`);
+    // No web seed and no magnet in the metadata: a friend's copy can only come from the sharer's browser.
+    const published = await publishFile(
+      createWalletClient({ account: privateKeyToAccount(keys().publisher), chain: hardhat, transport }),
+      {
+        market: chain.market,
+        terms: {
           price: PRICE,
-          currency: zeroAddress,
+          currency: ETH,
           rewardBps: [1000, 500],
-          payout: publisher.address,
-          royaltyBps: 0,
-          transferable: true,
-          keyCommitment: keyCommitment(new Uint8Array(randomBytes(16))),
-          verifierRecipient: await identityToRecipient(await generateX25519Identity()),
           title: "Field notes",
           metadataURI: encodeMetadata({
             name: "Field notes",
@@ -108,25 +119,40 @@ describe("storefront", () => {
             mediaType: "text/plain",
           }),
         },
-      ],
-    });
-    await send(keys().sharer, {
+        holderRecipients: [await identityToRecipient(await generateX25519Identity())],
+        verifierUrls: [verifier.url],
+        input: join(dir, "field-notes.txt"),
+        output: join(dir, "field-notes.txt.superdist"),
+        publicClient: client,
+      },
+    );
+    publisherCopy = published.output;
+    const sharer = privateKeyToAccount(keys().sharer);
+    const hash = await createWalletClient({ account: sharer, chain: hardhat, transport }).writeContract({
+      address: chain.market,
+      abi: superdistMarketAbi,
       functionName: "purchase",
-      args: [1n, 0n, privateKeyToAccount(keys().sharer).address, zeroAddress, PRICE],
+      args: [published.contentId, 0n, sharer.address, zeroAddress, PRICE],
       value: PRICE,
     });
+    await client.waitForTransactionReceipt({ hash });
     web = await startWeb({
       SUPERDIST_RPC_URL: chain.rpcUrl,
       SUPERDIST_CHAIN_ID: String(chain.chainId),
       SUPERDIST_MARKET: chain.market,
       SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
+      SUPERDIST_VERIFIER_URL: verifier.url,
+      SUPERDIST_TRACKER_URL: `ws://127.0.0.1:${trackerPort}`,
     });
   });
 
   afterAll(async () => {
     await Promise.all(users.map((opened) => opened.close()));
     await web?.stop();
+    await verifier?.close();
+    if (tracker) await new Promise<void>((resolve) => tracker.close(() => resolve()));
     await chain?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   test("a pasted content link previews with its title, price and cover, rendered by the server", async () => {
@@ -229,7 +255,7 @@ describe("storefront", () => {
     assert.deepEqual(friend.errors, []);
   });
 
-  test("a holder shares from the library: the link, its QR code and the system share all bring a friend to buy through them", async () => {
+  test("a holder shares their copy: the link, its QR code and the system share bring a friend, who buys through it and gets the copy from the holder's browser", async () => {
     const sharer = await user(keys().sharer);
     const { page, context } = sharer;
     await context.addInitScript(() => {
@@ -240,17 +266,28 @@ describe("storefront", () => {
         },
       });
     });
-    await page.goto(`${web.url}/library`);
+    // The holder makes the publisher's copy theirs; the opened copy offers Share at once.
+    await page.goto(`${web.url}/open`);
     await connect(page);
-    const item = page.getByTestId("license").filter({ hasText: "License #1" });
-    await item.getByRole("button", { name: "Share" }).click();
-    const link = await item.getByTestId("share-link").inputValue();
-    assert.equal(link, `${web.url}/content/1?ref=1`);
-    // The whole link is on screen, not cut off inside its field.
-    const field = item.getByTestId("share-link");
-    assert.ok(await field.evaluate((element) => element.scrollWidth <= element.clientWidth));
-    assert.equal(await scanQr(page), link);
+    await page.getByTestId("package-input").setInputFiles(publisherCopy);
+    await page.getByRole("button", { name: "Make this copy mine and open it" }).click();
+    await page.getByTestId("opened").waitFor({ timeout: 60_000 });
+    await page.getByRole("button", { name: "Share" }).click();
+    const linkPattern = new RegExp(`^${web.url}/content/1\\?ref=1#magnet:\\?xt=urn:btih:[0-9a-f]{40}`);
+    assert.match(await page.getByTestId("share-link").inputValue(), linkPattern);
 
+    await page.goto(`${web.url}/library`);
+    const item = page.getByTestId("license").filter({ hasText: "License #1" });
+    await item.getByTestId("copy-status").filter({ hasText: "Your copy is in this browser." }).waitFor();
+    await item.getByRole("button", { name: "Share" }).click();
+    const field = item.getByTestId("share-link");
+    const link = await field.inputValue();
+    assert.match(link, linkPattern);
+    // The whole link is on screen, not cut off inside its field.
+    assert.ok(await field.evaluate((element) => element.scrollWidth <= element.clientWidth));
+    assert.ok(await field.evaluate((element) => element.scrollHeight <= element.clientHeight));
+    await item.getByTestId("share-qr").waitFor();
+    assert.equal(await scanQr(page), link);
     await item.getByRole("button", { name: "Send with…" }).click();
     const shared = await page.evaluate(() => (window as unknown as { shared?: ShareData }).shared);
     assert.equal(shared?.url, link);
@@ -258,20 +295,29 @@ describe("storefront", () => {
     await page.setViewportSize(PHONE);
     await screenshot(page, "phone-library-share");
 
-    // On the content page the holder's panel offers the same link.
-    await page.goto(`${web.url}/content/1`);
-    const panel = page.getByTestId("your-copy");
-    await panel.getByRole("button", { name: "Share" }).click();
-    assert.equal(await panel.getByTestId("share-link").inputValue(), link);
-
+    // The friend follows the link (the sharer's page stays open, offering the copy), buys, and opens their copy.
     const friend = await user(keys().friend);
     await friend.page.goto(link);
+    await connect(friend.page);
+    const sharerAddress = shortAddress(privateKeyToAccount(keys().sharer).address);
     await friend.page
       .getByTestId("referrer")
-      .filter({
-        hasText: `Referred by license #1, held by ${shortAddress(privateKeyToAccount(keys().sharer).address)}`,
-      })
+      .filter({ hasText: `Referred by license #1, held by ${sharerAddress}` })
       .waitFor();
+    await friend.page.getByRole("button", { name: "Buy for 0.0125 ETH" }).click();
+    const panel = friend.page.getByTestId("your-copy");
+    await panel
+      .getByTestId("copy-status")
+      .filter({ hasText: "Your copy is in this browser, keyed to you." })
+      .waitFor({ timeout: 60_000 });
+    await panel.getByRole("button", { name: "Open it" }).click();
+    await friend.page.getByTestId("preview").filter({ hasText: "Field notes" }).waitFor();
+    // Right after buying, the friend has a link of their own to pass on.
+    await panel.getByRole("button", { name: "Share" }).click();
+    assert.match(
+      await panel.getByTestId("share-link").inputValue(),
+      new RegExp(`^${web.url}/content/1\\?ref=2#magnet:`),
+    );
     assert.deepEqual(sharer.errors, []);
     assert.deepEqual(friend.errors, []);
   });

@@ -67,7 +67,7 @@ function QrCode({ value }: { value: string }) {
   return <canvas ref={canvas} className="share-qr" data-testid="share-qr" aria-label="QR code of the link" />;
 }
 
-function Seeding({ torrent }: { torrent: Torrent }) {
+function Seeding({ torrent, publisherSeeds }: { torrent: Torrent; publisherSeeds: boolean }) {
   const [, setTick] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => setTick((tick) => tick + 1), 1_000);
@@ -77,7 +77,7 @@ function Seeding({ torrent }: { torrent: Torrent }) {
     <p className="field-hint" aria-live="polite">
       Your copy is offered from this browser: {torrent.numPeers}{" "}
       {torrent.numPeers === 1 ? "person" : "people"} connected, {formatSize(torrent.uploaded)} sent. Keep this
-      page open while friends download; otherwise they get it from the publisher.
+      page open while friends download{publisherSeeds ? "; otherwise they get it from the publisher." : "."}
     </p>
   );
 }
@@ -110,7 +110,7 @@ function SharePanel(props: ShareCopyProps) {
         </div>
       ) : null}
       <QrCode value={link} />
-      {torrent ? <Seeding torrent={torrent} /> : null}
+      {torrent ? <Seeding torrent={torrent} publisherSeeds={props.publisherMagnet !== undefined} /> : null}
       {failure ? <p className="field-hint">This browser cannot offer the copy itself ({failure}).</p> : null}
     </div>
   );
