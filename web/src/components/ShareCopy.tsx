@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { toCanvas } from "qrcode";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Torrent } from "webtorrent/dist/webtorrent.min.js";
 import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { formatSize } from "../lib/format.ts";
@@ -51,17 +52,10 @@ function useShareLink({ contentId, tokenId, copy, publisherMagnet }: ShareCopyPr
 function QrCode({ value }: { value: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let current = true;
-    // Loaded when a link is shown, not with every page.
-    import("qrcode")
-      .then(({ toCanvas }) => {
-        if (current && canvas.current) return toCanvas(canvas.current, value, { margin: 2, width: 256 });
-      })
-      .catch(() => current && setFailed(true));
-    return () => {
-      current = false;
-    };
+  // Drawn while the canvas is inserted, so that it is never seen blank.
+  useLayoutEffect(() => {
+    if (canvas.current)
+      toCanvas(canvas.current, value, { margin: 2, width: 256 }).catch(() => setFailed(true));
   }, [value]);
   if (failed) return <p className="field-hint">This link is too long for a QR code; copy it instead.</p>;
   return <canvas ref={canvas} className="share-qr" data-testid="share-qr" aria-label="QR code of the link" />;

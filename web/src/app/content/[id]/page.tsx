@@ -30,11 +30,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const images = preview.image
     ? [{ url: `/content/${contentId}/cover`, alt: `Cover of ${preview.title}` }]
     : [];
+  // Without `?ref=`: the page a preview stands for is the content, whoever's link it was.
+  const url = `/content/${contentId}`;
   return {
     metadataBase: await requestOrigin(),
     title: preview.title,
     description,
-    openGraph: { type: "website", title: preview.title, description, images, siteName: "Superdist" },
+    alternates: { canonical: url },
+    openGraph: { type: "website", url, title: preview.title, description, images, siteName: "Superdist" },
     twitter: {
       card: images.length > 0 ? "summary_large_image" : "summary",
       title: preview.title,
