@@ -125,15 +125,17 @@ export async function download(page: Page, button: Locator, dir: string): Promis
 
 /** The hash a status line shows, once it reached `stage`. */
 export async function txHash(page: Page, label: string, stage = "confirmed"): Promise<Hash> {
-  const status = page.getByTestId("tx-status").filter({ hasText: `${label}:` });
-  await page.waitForFunction(
+  // Read in the same look as the stage: a panel may leave the page right after its transaction confirms.
+  const hash = await page.waitForFunction(
     ([text, wanted]) =>
-      [...document.querySelectorAll("[data-testid=tx-status]")].some(
-        (element) =>
-          element.textContent?.startsWith(`${text}:`) && element.getAttribute("data-stage") === wanted,
-      ),
+      [...document.querySelectorAll("[data-testid=tx-status]")]
+        .find(
+          (element) =>
+            element.textContent?.startsWith(`${text}:`) && element.getAttribute("data-stage") === wanted,
+        )
+        ?.querySelector(".hash")?.textContent ?? false,
     [label, stage],
     { timeout: 60_000 },
   );
-  return (await status.locator(".hash").textContent()) as Hash;
+  return (await hash.jsonValue()) as Hash;
 }

@@ -192,7 +192,7 @@ describe("paying in the browser", () => {
     await page.getByTestId("package-input").setInputFiles(aCopy);
     await page.getByTestId("owned-copy").filter({ hasText: "Your copy from another device" }).waitFor();
     assert.equal(await page.getByTestId("check-failed").count(), 0);
-    await page.getByRole("button", { name: "Re-key this copy to me and open it" }).click();
+    await page.getByRole("button", { name: "Make this copy mine and open it" }).click();
     await page.getByTestId("opened").waitFor({ timeout: 60_000 });
     assert.equal(await licenses(keys().a), 1n);
     await done(a);

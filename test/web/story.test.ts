@@ -243,7 +243,7 @@ describe("the superdistribution story", () => {
     const card = page.getByTestId("content-card").filter({ hasText: "Field notes" });
     await card.waitFor();
     assert.equal(await card.getByTestId("price").textContent(), formatAmount(price, 18, "ETH", 6));
-    assert.equal(await card.getByTestId("schedule").textContent(), "L1 10% · L2 5%");
+    assert.equal(await card.getByTestId("schedule").textContent(), "Referrers earn 10% · 5%");
     assert.equal(await card.getByTestId("sold").textContent(), "0 licenses sold");
     assert.equal(await card.getByRole("img", { name: "Cover of Field notes" }).count(), 1);
     await screenshot(page, "catalog");
@@ -283,7 +283,7 @@ describe("the superdistribution story", () => {
       .filter({ hasText: "It is the publisher's copy, and you own license #1 of this content" })
       .waitFor();
     assert.equal(await page.getByTestId("check-failed").count(), 0);
-    await page.getByRole("button", { name: "Re-key this copy to me and open it" }).click();
+    await page.getByRole("button", { name: "Make this copy mine and open it" }).click();
     await page.getByTestId("opened").waitFor({ timeout: 60_000 });
     // The preview reads the decrypted file after the panel appears: wait for its text, then check it.
     await page.getByTestId("preview").filter({ hasText: "Field notes" }).waitFor();
@@ -293,12 +293,12 @@ describe("the superdistribution story", () => {
     assert.equal((await packageLineage(aCopy)).holderTokenId, 1n);
     assert.equal(aCopy.endsWith("field-notes.txt.license-1.superdist"), true);
 
-    // A shares the copy peer to peer and keeps the page open, as a seeder must, until B has fetched it.
+    // A shares the copy, offered from this browser, and keeps the page open, as a seeder must, until B has it.
     await page.goto(`${web.url}/library`);
     const item = page.getByTestId("license").filter({ hasText: "License #1" });
-    await item.getByRole("button", { name: "Share peer to peer" }).click();
-    p2pLink = await item.getByTestId("p2p-link").inputValue();
-    assert.match(p2pLink, new RegExp(`^${web.url}/open#magnet:\\?xt=urn:btih:[0-9a-f]{40}`));
+    await item.getByRole("button", { name: "Share" }).click();
+    p2pLink = await item.getByTestId("share-link").inputValue();
+    assert.match(p2pLink, new RegExp(`^${web.url}/content/1\\?ref=1#magnet:\\?xt=urn:btih:[0-9a-f]{40}`));
     await screenshot(page, "library-share");
     seeder = a;
   });
@@ -308,12 +308,15 @@ describe("the superdistribution story", () => {
     const { page } = b;
     const wallet = b.wallet;
     assert.ok(wallet);
-    await page.goto(p2pLink);
+    // B pastes A's link where a copy is opened, rather than following it to the content page.
+    await page.goto(`${web.url}/open`);
     await connect(page);
+    await page.getByLabel("Or paste a peer-to-peer share link").fill(p2pLink);
+    await page.getByRole("button", { name: "Fetch" }).click();
     const check = page.getByTestId("check-failed");
     await check.waitFor();
     await check
-      .getByText(`This copy is licensed to #1. Its holder is ${shortAddress(addressOf(keys().a))}.`)
+      .getByText(`This copy belongs to license #1 (${shortAddress(addressOf(keys().a))}).`)
       .waitFor();
     const level1 = page.getByTestId("split-level-1");
     await level1.waitFor();
@@ -332,11 +335,11 @@ describe("the superdistribution story", () => {
     await txHash(page, "Purchase");
     await page
       .getByTestId("tx-status")
-      .filter({ hasText: "Re-key signature: You rejected the request in your wallet." })
+      .filter({ hasText: "Unlock signature: You rejected the request in your wallet." })
       .waitFor();
     assert.equal(await claimable(addressOf(keys().a)), claimableBefore + (price * 1000n) / BPS);
 
-    await page.getByRole("button", { name: "Re-key this copy to me and open it" }).click();
+    await page.getByRole("button", { name: "Make this copy mine and open it" }).click();
     await page.getByTestId("opened").waitFor({ timeout: 60_000 });
     await screenshot(page, "open");
     const saved = await download(page, page.getByRole("button", { name: /^Save the file/ }), dir);
@@ -347,8 +350,9 @@ describe("the superdistribution story", () => {
     await page.goto(`${web.url}/library`);
     const item = page.getByTestId("license").filter({ hasText: "License #2" });
     await item.getByTestId("copy-status").filter({ hasText: "Your copy is in this browser." }).waitFor();
-    shareLink = (await item.getByTestId("share-link").inputValue()) as string;
-    assert.equal(shareLink, `${web.url}/content/1?ref=2`);
+    await item.getByRole("button", { name: "Share" }).click();
+    shareLink = await item.getByTestId("share-link").inputValue();
+    assert.match(shareLink, new RegExp(`^${web.url}/content/1\\?ref=2#magnet:\\?xt=urn:btih:[0-9a-f]{40}`));
     await screenshot(page, "library");
     await done(b);
   });

@@ -21,7 +21,7 @@ describe("amounts for people", () => {
   test("basis points as percentages, and the schedule by level", () => {
     expect(formatBps(1000)).toBe("10%");
     expect(formatBps(750n)).toBe("7.5%");
-    expect(formatSchedule([1000, 500, 150])).toBe("L1 10% · L2 5% · L3 1.5%");
+    expect(formatSchedule([1000, 500, 150])).toBe("Referrers earn 10% · 5% · 1.5%");
     expect(formatSchedule([])).toBe("No referral rewards");
   });
 

@@ -5,7 +5,7 @@
 
 import { magnetUri, parseMagnet } from "@superdist/sdk";
 import { describe, expect, inject, test } from "vitest";
-import { fetchShared, magnetFromShareLink, seed, shareLinkFor } from "../src/lib/p2p.ts";
+import { contentLinkFor, fetchShared, magnetFromShareLink, seed, shareLinkFor } from "../src/lib/p2p.ts";
 import { randomBytes } from "./random.ts";
 
 async function sha256(blob: Blob): Promise<string> {
@@ -23,6 +23,17 @@ describe("share links", () => {
     // A link pasted through something that percent-encoded the whole fragment still gives the magnet.
     expect(magnetFromShareLink(`https://shop.example/open#${encodeURIComponent(magnet)}`)).toBe(magnet);
     expect(magnetFromShareLink("https://shop.example/open")).toBeUndefined();
+  });
+
+  test("to a content page name the sharer's license as referrer, and the copy's magnet after '#' when there is one", () => {
+    const magnet = "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=album.superdist";
+    const link = contentLinkFor("https://shop.example/", { contentId: 4n, referrerTokenId: 17n, magnet });
+    expect(link).toBe(`https://shop.example/content/4?ref=17#${magnet}`);
+    expect(new URL(link).searchParams.get("ref")).toBe("17");
+    expect(magnetFromShareLink(link)).toBe(magnet);
+    expect(contentLinkFor("https://shop.example", { contentId: 4n, referrerTokenId: 17n })).toBe(
+      "https://shop.example/content/4?ref=17",
+    );
   });
 });
 

@@ -34,21 +34,22 @@ export function CheckFailedPanel({
   }
   return (
     <section className="panel check-failed" data-testid="check-failed" aria-labelledby="check-heading">
-      <h2 id="check-heading">Security check failed</h2>
+      <h2 id="check-heading">This copy is not yours yet</h2>
       <p className="licensed-to" data-testid="licensed-to">
         {holderTokenId === 0n
-          ? "This is the publisher's copy."
-          : `This copy is licensed to #${holderTokenId}.`}
+          ? "This is the publisher's copy"
+          : `This copy belongs to license #${holderTokenId}`}
         {holder ? (
           <>
             {" "}
-            Its holder is <code title={holder}>{shortAddress(holder)}</code>.
+            (<code title={holder}>{shortAddress(holder)}</code>)
           </>
         ) : null}
+        .
       </p>
       <p>
-        It does not open in this browser. Buy your own license through it: your payment rewards the copy's
-        holder and their referrers, and your copy is then re-keyed to you, so you earn when you pass it on.
+        It opens only for its owner. Buy your own license through it: your payment rewards whoever passed it
+        on and the people before them, and the copy then becomes yours, so you earn when you pass it on.
       </p>
     </section>
   );

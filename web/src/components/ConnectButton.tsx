@@ -21,8 +21,10 @@ function walletChoices(connectors: readonly Connector[]): Connector[] {
   return hasInjected ? connectors.filter((connector) => connector.id === "injected") : [];
 }
 
+/** The account at a glance; on a phone only the address shows, and opens its balance and Disconnect. */
 function AccountBadge() {
   const connection = useConnection();
+  const [open, setOpen] = useState(false);
   const { disconnect } = useDisconnect();
   const [chain] = useChains();
   // Pinned to this deployment's chain: the balance that pays here, even while the wallet is elsewhere.
@@ -33,21 +35,30 @@ function AccountBadge() {
   });
   if (connection.address === undefined) return null;
   return (
-    <div className="account">
-      <span className="account-address" data-testid="account-address" title={connection.address}>
+    <div className={`account${open ? " open" : ""}`}>
+      <button
+        type="button"
+        className="account-address"
+        data-testid="account-address"
+        title={connection.address}
+        aria-expanded={open}
+        onClick={() => setOpen((value) => !value)}
+      >
         <span aria-hidden="true" className="status-dot" />
         {shortAddress(connection.address)}
-      </span>
-      <span className="account-balance" data-testid="account-balance" aria-live="polite">
-        {balance.data
-          ? formatAmount(balance.data.value, balance.data.decimals, balance.data.symbol)
-          : balance.isError
-            ? "balance unavailable"
-            : "…"}
-      </span>
-      <button type="button" className="button ghost small" onClick={() => disconnect()}>
-        Disconnect
       </button>
+      <div className="account-details">
+        <span className="account-balance" data-testid="account-balance" aria-live="polite">
+          {balance.data
+            ? formatAmount(balance.data.value, balance.data.decimals, balance.data.symbol)
+            : balance.isError
+              ? "balance unavailable"
+              : "…"}
+        </span>
+        <button type="button" className="button ghost small" onClick={() => disconnect()}>
+          Disconnect
+        </button>
+      </div>
     </div>
   );
 }

@@ -28,12 +28,13 @@ export function DropZone({ onFile }: { onFile: (file: File) => void }) {
       <p>
         <strong>Drop a package here</strong>
       </p>
-      <label htmlFor={inputId} className="muted">
-        or choose one
+      <label htmlFor={inputId} className="button small choose-file">
+        or choose a file
       </label>
       <input
         id={inputId}
         type="file"
+        className="visually-hidden"
         data-testid="package-input"
         onChange={(event) => {
           const file = event.target.files?.[0];

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useState } from "react";
 import { ConnectButton } from "./ConnectButton.tsx";
 
 const links = [
@@ -19,6 +20,8 @@ function isCurrent(pathname: string, href: string): boolean {
 
 export function Header() {
   const pathname = usePathname();
+  // On a phone the links fold into a menu, which closes once it has taken the user somewhere.
+  const [open, setOpen] = useState(false);
   return (
     <header className="site-header">
       <div className="container header-row">
@@ -28,11 +31,25 @@ export function Header() {
           </span>
           Superdist
         </Link>
-        <nav aria-label="Main" className="main-nav">
-          <ul>
+        <nav aria-label="Main" className={`main-nav${open ? " open" : ""}`}>
+          <button
+            type="button"
+            className="button ghost menu-button"
+            aria-label="Menu"
+            aria-expanded={open}
+            aria-controls="main-nav-links"
+            onClick={() => setOpen((value) => !value)}
+          >
+            <span aria-hidden="true">{open ? "✕" : "☰"}</span>
+          </button>
+          <ul id="main-nav-links">
             {links.map((link) => (
               <li key={link.href}>
-                <Link href={link.href} aria-current={isCurrent(pathname, link.href) ? "page" : undefined}>
+                <Link
+                  href={link.href}
+                  onClick={() => setOpen(false)}
+                  aria-current={isCurrent(pathname, link.href) ? "page" : undefined}
+                >
                   {link.label}
                 </Link>
               </li>

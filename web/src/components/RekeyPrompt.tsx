@@ -17,7 +17,7 @@ export function RekeyPrompt({
       <h2>{heading}</h2>
       {explanation ? <p>{explanation}</p> : null}
       <button type="button" className="button primary" disabled={busy} onClick={onRekey}>
-        Re-key this copy to me and open it
+        Make this copy mine and open it
       </button>
     </section>
   );

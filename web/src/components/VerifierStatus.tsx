@@ -8,7 +8,7 @@ export function VerifierStatus({ state }: { state: VerifierState }) {
     return (
       <div className="tx-status error" role="alert" data-testid="verifier-status" data-stage="failed">
         <p>
-          <strong>Re-key: </strong>
+          <strong>Unlocking: </strong>
           {state.error.message}
         </p>
       </div>
@@ -22,8 +22,8 @@ export function VerifierStatus({ state }: { state: VerifierState }) {
       data-stage={state.stage}
     >
       <p>
-        <strong>Re-key: </strong>
-        {state.stage === "asking" ? "Asking the verifier for a copy keyed to this browser…" : "Done."}
+        <strong>Unlocking: </strong>
+        {state.stage === "asking" ? "Asking the publisher's service for your copy…" : "Done."}
       </p>
     </div>
   );

@@ -9,26 +9,29 @@ import { browserIdentity } from "../lib/identity.ts";
 import { decryptInWorker } from "../lib/packageWorker.ts";
 import { describeError } from "../lib/txErrors.ts";
 import { OpenedPanel } from "./OpenedPanel.tsx";
-import { P2PShare } from "./P2PShare.tsx";
 import { ProgressBar } from "./ProgressBar.tsx";
+import { ShareCopy } from "./ShareCopy.tsx";
 import { TxStatus } from "./TxStatus.tsx";
 import { VerifierStatus } from "./VerifierStatus.tsx";
 
 /**
  * A license this account holds, on its content's page: never a second sale, but the copy it pays for. A copy
- * keyed here opens; otherwise one is found or fetched and re-keyed with one signature (at once after a purchase).
+ * keyed here opens; otherwise one is found or fetched and re-keyed with one signature (at once after a purchase),
+ * from the copy of whoever shared the link first (`sharedMagnet`), else from the publisher's.
  */
 export function YourCopyPanel({
   entry,
   tokenId,
   justBought,
+  sharedMagnet,
 }: {
   entry: ContentEntry;
   tokenId: bigint;
   justBought: boolean;
+  sharedMagnet?: string;
 }) {
   const copies = useStoredCopies();
-  const unlocker = useUnlock();
+  const unlocker = useUnlock(sharedMagnet);
   const { unlock } = unlocker;
   const [opened, setOpened] = useState<Blob>();
   const [decrypting, setDecrypting] = useState<{ done: number; total: number | undefined }>();
@@ -81,7 +84,6 @@ export function YourCopyPanel({
               Save your copy
             </button>
           </div>
-          <P2PShare blob={mine.blob} name={mine.fileName} />
         </>
       ) : (
         <>
@@ -100,11 +102,18 @@ export function YourCopyPanel({
           </div>
         </>
       )}
+      <ShareCopy
+        contentId={entry.contentId}
+        tokenId={tokenId}
+        title={title}
+        copy={mine ? { blob: mine.blob, name: mine.fileName } : undefined}
+        publisherMagnet={entry.metadata.magnet}
+      />
       {unlocker.fetching ? (
         <ProgressBar label="Fetching a copy" done={unlocker.fetching.done} total={unlocker.fetching.total} />
       ) : null}
       {decrypting ? <ProgressBar label="Decrypting" done={decrypting.done} total={decrypting.total} /> : null}
-      <TxStatus state={unlocker.rekey.signature} label="Re-key signature" />
+      <TxStatus state={unlocker.rekey.signature} label="Unlock signature" />
       <VerifierStatus state={unlocker.rekey.verifier} />
       {unlocker.error || error ? (
         <p className="notice danger" role="alert">

@@ -21,10 +21,10 @@ export function formatBps(bps: number | bigint): string {
   return `${(Number(bps) / 100).toLocaleString("en-US")}%`;
 }
 
-/** "L1 10% · L2 5%", or a plain statement when the publisher pays no rewards. */
+/** "Referrers earn 10% · 5%" (the one who passed the copy on, then theirs), or "No referral rewards". */
 export function formatSchedule(rewardBps: readonly number[]): string {
   if (rewardBps.length === 0) return "No referral rewards";
-  return rewardBps.map((bps, index) => `L${index + 1} ${formatBps(bps)}`).join(" · ");
+  return `Referrers earn ${rewardBps.map(formatBps).join(" · ")}`;
 }
 
 export function formatSize(bytes: number): string {

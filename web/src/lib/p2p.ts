@@ -10,6 +10,18 @@ import type { Torrent } from "webtorrent/dist/webtorrent.min.js";
 
 export { magnetFromShareLink, shareLinkFor } from "@superdist/sdk";
 
+/**
+ * The content page naming `referrerTokenId` as referrer; a magnet rides after `#`, never reaching a server, so that
+ * the visitor's copy comes from the sharer's browser or the publisher's seed.
+ */
+export function contentLinkFor(
+  dappUrl: string,
+  { contentId, referrerTokenId, magnet }: { contentId: bigint; referrerTokenId: bigint; magnet?: string },
+): string {
+  const page = `${dappUrl.replace(/\/+$/, "")}/content/${contentId}?ref=${referrerTokenId}`;
+  return magnet ? `${page}#${magnet}` : page;
+}
+
 export type P2PSettings = { trackerUrl: string | null; iceServers: string[] };
 
 let client: Promise<WebTorrent> | undefined;
@@ -143,7 +155,10 @@ async function fetchWithWebTorrent(
 }
 
 export type FetchSharedOptions = {
-  /** How long WebTorrent may find nothing before plain HTTP takes over; 8 s. */
+  /**
+   * How long WebTorrent may find nothing before plain HTTP takes over; 8 s. For a magnet without any HTTP source,
+   * how long before giving up with `STALLED`; without it, such a fetch waits for a peer as long as the page lives.
+   */
   stallMs?: number;
   /** Which path delivered the copy: WebTorrent (peers and web seeds), or the shared library over HTTP. */
   onSource?: (source: "webtorrent" | "http") => void;
@@ -172,7 +187,7 @@ export async function fetchShared(
         "This link names no web seed, and peer-to-peer sharing is not set up here.",
       );
     }
-    const file = await fetchWithWebTorrent(magnet, settings, onProgress, undefined);
+    const file = await fetchWithWebTorrent(magnet, settings, onProgress, options.stallMs);
     options.onSource?.("webtorrent");
     return file;
   }

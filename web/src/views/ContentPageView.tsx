@@ -13,6 +13,7 @@ import { YourCopyPanel } from "../components/YourCopyPanel.tsx";
 import { useMyLicenses } from "../hooks/useLicenses.ts";
 import { type ContentEntry, useCatalogEntry } from "../hooks/useMarket.ts";
 import { useReferrer } from "../hooks/useReferrer.ts";
+import { useSharedMagnet } from "../hooks/useSharedMagnet.ts";
 import { formatBps, formatSize, shortAddress } from "../lib/format.ts";
 import { describeError } from "../lib/txErrors.ts";
 
@@ -45,15 +46,18 @@ function ContentDetails({ entry, referrerTokenId }: { entry: ContentEntry; refer
   const referrer = useReferrer(entry.contentId, referrerTokenId);
   const licenses = useMyLicenses();
   const connection = useConnection();
+  const sharedMagnet = useSharedMagnet();
   const [bought, setBought] = useState<bigint>();
   const owned = licenses.data?.find((license) => license.contentId === entry.contentId);
   const { content, metadata } = entry;
   const validReferrer = referrerTokenId !== 0n && referrer.data?.valid ? referrerTokenId : 0n;
   return (
-    <div className="two-columns">
-      <div>
-        <Cover entry={entry} className="cover detail-cover" />
-        <h1 data-testid="content-title">{content.title || `Content #${entry.contentId}`}</h1>
+    <div className="content-page">
+      <h1 className="content-title" data-testid="content-title">
+        {content.title || `Content #${entry.contentId}`}
+      </h1>
+      <Cover entry={entry} className="cover detail-cover" />
+      <div className="content-about">
         {metadata.description ? <p className="description">{metadata.description}</p> : null}
         <dl className="facts">
           <dt>Publisher</dt>
@@ -87,7 +91,7 @@ function ContentDetails({ entry, referrerTokenId }: { entry: ContentEntry; refer
           ) : null}
         </dl>
       </div>
-      <div>
+      <div className="content-buy">
         {connection.address?.toLowerCase() === content.publisher.toLowerCase() ? (
           <p className="notice" data-testid="publisher-notice">
             You publish this content. <Link href={`/content/${entry.contentId}/manage`}>Manage it</Link>: its
@@ -96,11 +100,18 @@ function ContentDetails({ entry, referrerTokenId }: { entry: ContentEntry; refer
         ) : null}
         <Referrer contentId={entry.contentId} tokenId={referrerTokenId} />
         {owned && bought === undefined ? (
-          <YourCopyPanel entry={entry} tokenId={owned.tokenId} justBought={false} />
+          <YourCopyPanel
+            entry={entry}
+            tokenId={owned.tokenId}
+            justBought={false}
+            sharedMagnet={sharedMagnet}
+          />
         ) : referrerTokenId === 0n || referrer.data ? (
           <BuyPanel entry={entry} referrerTokenId={validReferrer} onPurchased={setBought} />
         ) : null}
-        {bought !== undefined ? <YourCopyPanel entry={entry} tokenId={bought} justBought /> : null}
+        {bought !== undefined ? (
+          <YourCopyPanel entry={entry} tokenId={bought} justBought sharedMagnet={sharedMagnet} />
+        ) : null}
         <p className="muted">
           Already have a copy? <Link href="/open">Open it</Link> to read it or to buy through it.
         </p>

@@ -3,15 +3,13 @@
 import type { OwnedLicense } from "@superdist/contracts";
 import { copyFileName } from "@superdist/package";
 import Link from "next/link";
-import { useEffect, useState } from "react";
 import { useConnection } from "wagmi";
 import { Cover } from "../components/ContentCard.tsx";
-import { CopyField } from "../components/CopyField.tsx";
 import { EmptyState, LoadingCards } from "../components/EmptyState.tsx";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
-import { P2PShare } from "../components/P2PShare.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { PublicationsSection } from "../components/PublicationsSection.tsx";
+import { ShareCopy } from "../components/ShareCopy.tsx";
 import { TransferLicense } from "../components/TransferLicense.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
 import { VerifierStatus } from "../components/VerifierStatus.tsx";
@@ -21,20 +19,6 @@ import { useStoredCopies } from "../hooks/useStoredCopies.ts";
 import { useUnlock } from "../hooks/useUnlock.ts";
 import { type StoredCopy, saveBlob } from "../lib/copies.ts";
 import { describeError } from "../lib/txErrors.ts";
-
-function ShareLink({ contentId, tokenId }: { contentId: bigint; tokenId: bigint }) {
-  const [origin, setOrigin] = useState("");
-  useEffect(() => setOrigin(window.location.origin), []);
-  const link = `${origin}/content/${contentId}?ref=${tokenId}`;
-  return (
-    <div className="share">
-      <label className="share-label" htmlFor={`share-${tokenId}`}>
-        Share link (buyers through it pay you)
-      </label>
-      <CopyField id={`share-${tokenId}`} value={link} testId="share-link" />
-    </div>
-  );
-}
 
 function LicenseItem({
   license,
@@ -104,18 +88,23 @@ function LicenseItem({
             total={unlocker.fetching.total}
           />
         ) : null}
-        <TxStatus state={unlocker.rekey.signature} label="Re-key signature" />
+        <TxStatus state={unlocker.rekey.signature} label="Unlock signature" />
         <VerifierStatus state={unlocker.rekey.verifier} />
         {unlocker.error ? (
           <p className="notice danger" role="alert">
             {unlocker.error}
           </p>
         ) : null}
-        <ShareLink contentId={license.contentId} tokenId={license.tokenId} />
+        <ShareCopy
+          contentId={license.contentId}
+          tokenId={license.tokenId}
+          title={title}
+          copy={mine ? { blob: mine.blob, name: fileName } : undefined}
+          publisherMagnet={entry?.metadata.magnet}
+        />
         {entry?.content.transferable && owner ? (
           <TransferLicense owner={owner} tokenId={license.tokenId} />
         ) : null}
-        {mine ? <P2PShare blob={mine.blob} name={fileName} /> : null}
       </div>
     </article>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { copyFileName } from "@superdist/package";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { useConnection } from "wagmi";
@@ -12,6 +13,7 @@ import { LineageFacts } from "../components/LineageFacts.tsx";
 import { OpenedPanel } from "../components/OpenedPanel.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { RekeyPrompt } from "../components/RekeyPrompt.tsx";
+import { ShareCopy } from "../components/ShareCopy.tsx";
 import { SharedLinkForm } from "../components/SharedLinkForm.tsx";
 import { TxStatus } from "../components/TxStatus.tsx";
 import { VerifierStatus } from "../components/VerifierStatus.tsx";
@@ -111,6 +113,18 @@ function Opener() {
                 mine={opener.mine}
               />
             ) : null}
+            {phase.step === "opened" && opener.mine && contentId !== undefined ? (
+              <ShareCopy
+                contentId={contentId}
+                tokenId={opener.mine.tokenId}
+                title={title}
+                copy={{
+                  blob: opener.mine.blob,
+                  name: copyFileName(entry.data?.metadata.fileName ?? copy.name, opener.mine.tokenId),
+                }}
+                publisherMagnet={entry.data?.metadata.magnet}
+              />
+            ) : null}
             <LineageFacts header={copy.header} />
           </div>
           <div>
@@ -129,7 +143,7 @@ function Opener() {
               bought !== undefined ? (
                 <RekeyPrompt
                   heading={`License #${bought} is yours`}
-                  explanation="Sign once more so the verifier re-keys this copy to this browser."
+                  explanation="Sign once more to unlock this copy in this browser."
                   busy={rekey.busy}
                   onRekey={() => void opener.rekeyAndOpen(bought)}
                 />
@@ -154,7 +168,7 @@ function Opener() {
                 />
               )
             ) : null}
-            <TxStatus state={rekey.signature} label="Re-key signature" />
+            <TxStatus state={rekey.signature} label="Unlock signature" />
             <VerifierStatus state={rekey.verifier} />
           </div>
         </div>
