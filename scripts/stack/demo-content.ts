@@ -2,7 +2,45 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-export type DemoFile = { path: string; title: string; description: string };
+export type DemoFile = { path: string; title: string; description: string; cover: string };
+
+/** A card-sized cover (480×270, as the dApp makes them): a gradient, a motif and the title. */
+function cover(title: string, from: string, to: string, motif: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="270" viewBox="0 0 480 270">
+<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${from}"/><stop offset="1" stop-color="${to}"/></linearGradient></defs>
+<rect width="480" height="270" fill="url(#g)"/>${motif}
+<text x="24" y="246" font-family="sans-serif" font-size="26" font-weight="700" fill="#ffffff">${title}</text>
+</svg>\n`;
+}
+
+const COVERS = {
+  picture: cover(
+    "Harbour at Dusk",
+    "#1b2a4a",
+    "#d9765f",
+    '<circle cx="370" cy="110" r="46" fill="#ffd9a0"/><rect y="160" width="480" height="110" fill="#1d3b5c" opacity="0.85"/><path d="M70 160 L100 90 L130 160 Z" fill="#2b2b3a"/>',
+  ),
+  sound: cover(
+    "Tide Chime",
+    "#0f766e",
+    "#5eead4",
+    Array.from(
+      { length: 24 },
+      (_, i) =>
+        `<rect x="${40 + i * 17}" y="${120 - ((i * 37) % 70)}" width="9" height="${2 * ((i * 37) % 70) + 20}" rx="4" fill="#ffffff" opacity="0.8"/>`,
+    ).join(""),
+  ),
+  text: cover(
+    "Field Notes",
+    "#4b3fe0",
+    "#a39cff",
+    Array.from(
+      { length: 6 },
+      (_, i) =>
+        `<rect x="40" y="${40 + i * 26}" width="${360 - (i % 3) * 70}" height="10" rx="5" fill="#ffffff" opacity="0.7"/>`,
+    ).join(""),
+  ),
+};
 
 /** A harbour at dusk, as SVG: a picture every browser previews. */
 function picture(): string {
@@ -76,20 +114,25 @@ export async function writeDemoFiles(
       path: join(dir, "harbour-at-dusk.svg"),
       title: "Harbour at Dusk",
       description: "A picture of a harbour as the sun goes down.",
+      cover: join(dir, "harbour-at-dusk.cover.svg"),
     },
     sound: {
       path: join(dir, "tide-chime.wav"),
       title: "Tide Chime",
       description: "Three seconds of a rising chime.",
+      cover: join(dir, "tide-chime.cover.svg"),
     },
     text: {
       path: join(dir, "field-notes.txt"),
       title: "Field Notes on Superdistribution",
       description: "Five short notes on how copies pay their way.",
+      cover: join(dir, "field-notes.cover.svg"),
     },
   };
   await writeFile(files.picture.path, picture());
   await writeFile(files.sound.path, sound());
   await writeFile(files.text.path, text());
+  for (const [name, file] of Object.entries(files))
+    await writeFile(file.cover, COVERS[name as keyof typeof COVERS]);
   return files;
 }

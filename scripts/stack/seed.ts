@@ -116,6 +116,8 @@ export async function seedDemo(p: SeedParameters): Promise<SeedResult> {
       item.file.title,
       "--description",
       item.file.description,
+      "--cover",
+      item.file.cover,
       "--price",
       item.price,
       "--currency",

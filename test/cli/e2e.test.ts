@@ -160,6 +160,16 @@ describe("superdist CLI on a local chain", () => {
     assert.match(badPercent.stderr, /--rewards takes percentages between 0 and 100, not "ten"/);
     const twoCurrencies = await cli("publisher", [...base, "--currency", "DUSD"], offline);
     assert.equal(twoCurrencies.code, 2);
+    const notImage = await cli("publisher", [...base, "--cover", "album.bin"], offline);
+    assert.equal(notImage.code, 2);
+    assert.match(notImage.stderr, /--cover takes a PNG, JPEG, GIF, WebP or SVG image/);
+    await writeFile(join(dir, "poster.png"), Buffer.alloc(70 * 1024));
+    const poster = await cli("publisher", [...base, "--cover", join(dir, "poster.png")], offline);
+    assert.equal(poster.code, 2);
+    assert.match(
+      poster.stderr,
+      /--cover: the image is 70 KiB; a cover is stored on chain, so at most 64 KiB/,
+    );
 
     const count = await contentCount();
     const overLimit = await cli("publisher", [...base, "--rewards", "60,50"]);

@@ -93,6 +93,11 @@ describe("the local stack", () => {
       [ETH, stack.demoToken, ETH],
     );
     assert.equal(new Set(contents.map((c) => c.rewardBps.join(","))).size, 3);
+    // Each with a cover, as the catalog shows it.
+    for (const id of [1n, 2n, 3n]) {
+      const { metadataURI } = await getContent(client, { market: stack.market, contentId: id });
+      assert.match(decodeMetadata(metadataURI).image ?? "", /^data:image\/svg\+xml;base64,/);
+    }
     assert.equal(await read<bigint>("totalSupply"), 6n);
     // C bought through B's copy of the picture, which B bought through A's: a three-generation lineage.
     assert.deepEqual(await read<bigint[]>("lineageOf", [3n]), [2n, 1n]);

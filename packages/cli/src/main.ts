@@ -18,7 +18,7 @@ Commands:
                                --force replaces an existing one (copies keyed to it then need \`rekey\`)
   publish <file>               encrypt, publish on chain, write the publisher's package
       --price <amount> --currency <ETH|symbol|token address> --rewards <percent,percent,...> --title <text>
-      [--description <text>] [--royalty <percent>] [--non-transferable] [-o <package>]
+      [--description <text>] [--cover <image>] [--royalty <percent>] [--non-transferable] [-o <package>]
       [--tracker <url>]... [--web-seed <url>]... [--url <url>]
                                where copies will be fetched: the package's magnet (tracker, web seeds, the
                                .torrent beside each) and URL go into the content's metadata
@@ -84,6 +84,7 @@ const OPTIONS = {
   rewards: { type: "string" },
   title: { type: "string" },
   description: { type: "string" },
+  cover: { type: "string" },
   royalty: { type: "string" },
   "non-transferable": { type: "boolean" },
   token: { type: "string" },

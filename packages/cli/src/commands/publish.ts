@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { encodeMetadata } from "@superdist/contracts";
 import { copyFileName } from "@superdist/package";
@@ -13,6 +13,27 @@ import { type CliIO, resolvePath } from "../io.ts";
 import type { ParsedOptions } from "../main.ts";
 import { amount, emit } from "../output.ts";
 import { progressBar } from "../progress.ts";
+
+/** Covers live on chain, inside the metadata, so they are kept small: a picture for a card, not a poster. */
+const MAX_COVER_BYTES = 64 * 1024;
+
+/** The cover as the data URI the metadata carries; the dApp shows only inline images. */
+async function readCover(path: string): Promise<string> {
+  const type = MEDIA_TYPES[extname(path).toLowerCase()];
+  if (!type?.startsWith("image/")) {
+    throw new CliError("USAGE", "--cover takes a PNG, JPEG, GIF, WebP or SVG image.");
+  }
+  const bytes = await readFile(path).catch(() => {
+    throw new CliError("FILE_NOT_FOUND", `No such file: ${path}`);
+  });
+  if (bytes.length > MAX_COVER_BYTES) {
+    throw new CliError(
+      "USAGE",
+      `--cover: the image is ${Math.ceil(bytes.length / 1024)} KiB; a cover is stored on chain, so at most ${MAX_COVER_BYTES / 1024} KiB.`,
+    );
+  }
+  return `data:${type};base64,${bytes.toString("base64")}`;
+}
 
 /** Media types the dApp previews, by file extension. */
 const MEDIA_TYPES: Record<string, string> = {
@@ -57,6 +78,7 @@ export async function publish(positionals: string[], options: ParsedOptions, io:
   const webSeeds = (options["web-seed"] ?? []).map((url) => checkUrl(url, "--web-seed"));
   const url = options.url === undefined ? undefined : checkUrl(options.url, "--url");
   const trackers = trackerUrlsOf(options, io.env);
+  const image = options.cover === undefined ? undefined : await readCover(resolvePath(io, options.cover));
   const input = resolvePath(io, given);
   const inputStat = await stat(input).catch(() => undefined);
   if (!inputStat?.isFile()) throw new CliError("FILE_NOT_FOUND", `No such file: ${given}`);
@@ -74,6 +96,7 @@ export async function publish(positionals: string[], options: ParsedOptions, io:
     metadataURI: encodeMetadata({
       name: title,
       description: options.description ?? "",
+      image,
       mediaType: MEDIA_TYPES[extname(input).toLowerCase()] ?? "application/octet-stream",
       fileName: basename(input),
       size: inputStat.size,
