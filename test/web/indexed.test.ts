@@ -63,6 +63,7 @@ describe("lists from the indexer", () => {
   let dir: string;
   let publisherCopy: string;
   let contentId: bigint;
+  let quietId: bigint;
   const tokens: bigint[] = [];
   const users: User[] = [];
   const key = (index: number) => chain.privateKeys[index];
@@ -145,7 +146,7 @@ describe("lists from the indexer", () => {
     contentId = published.contentId;
     publisherCopy = published.output;
     await writeFile(join(dir, "quiet.txt"), "Quiet pages\n");
-    await publishFile(
+    const quiet = await publishFile(
       createWalletClient({
         account: privateKeyToAccount(key(1)),
         chain: hardhat,
@@ -171,6 +172,7 @@ describe("lists from the indexer", () => {
         publicClient: client,
       },
     );
+    quietId = quiet.contentId;
     // A buys; B through A; C through B: A's tree is three deep.
     tokens.push(await buy(2, 0n));
     tokens.push(await buy(3, tokens[0]));
@@ -287,6 +289,29 @@ describe("lists from the indexer", () => {
     await page.getByRole("button", { name: "Show everything" }).click();
     assert.deepEqual(await titles(), ["Indexed atlas", "Quiet pages"]);
     await done(visitor);
+  });
+
+  test("before buying, the page shows the balance in the content's currency and the network fee, and asks nothing of a buyer who can't pay", async () => {
+    const buyer = await user(7);
+    const { page } = buyer;
+    await page.goto(`${web.url}/content/${contentId}`);
+    await connect(page);
+    await page
+      .getByTestId("network-fee")
+      .filter({ hasText: /^about 0\.0\d* ETH$/ })
+      .waitFor();
+    assert.match((await page.getByTestId("balance").textContent()) ?? "", /^10,000 ETH$/);
+    await page.goto(`${web.url}/content/${quietId}`);
+    await page
+      .getByTestId("balance")
+      .filter({ hasText: /^0 DUSD · 10,000 ETH$/ })
+      .waitFor();
+    await page
+      .getByTestId("not-enough")
+      .filter({ hasText: "Your 0 DUSD does not cover the price." })
+      .waitFor();
+    assert.equal(await page.getByRole("button", { name: /^Buy for / }).isDisabled(), true);
+    await done(buyer);
   });
 
   test("a publisher finds their publications with their sales, and changes price and pause, refused in words when wrong", async () => {

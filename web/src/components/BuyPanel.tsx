@@ -10,8 +10,10 @@ import { useFlow } from "../hooks/useFlow.ts";
 import { useIndexer } from "../hooks/useIndex.ts";
 import type { ContentEntry } from "../hooks/useMarket.ts";
 import { useMarket } from "../hooks/useMarket.ts";
+import { usePurchaseCosts } from "../hooks/usePurchaseCosts.ts";
 import { formatAmount } from "../lib/format.ts";
 import { priceText } from "./ContentCard.tsx";
+import { PurchaseCosts } from "./PurchaseCosts.tsx";
 import { SplitBar } from "./SplitBar.tsx";
 import { TxStatus } from "./TxStatus.tsx";
 
@@ -63,6 +65,8 @@ export function BuyPanel({
         price: maxPrice,
       }),
   });
+
+  const costs = usePurchaseCosts(entry, referrerTokenId, payer);
 
   async function buy() {
     if (!payer || !market || !mode.data) return;
@@ -116,12 +120,13 @@ export function BuyPanel({
               <li>Buy the license.</li>
             </ol>
           ) : null}
+          <PurchaseCosts entry={entry} costs={costs.data} />
           <div className="actions">
             <button
               type="button"
               className="button primary"
               onClick={buy}
-              disabled={flow.running || mode.data === undefined}
+              disabled={flow.running || mode.data === undefined || costs.data?.enough === false}
             >
               Buy for {priceText(entry)}
             </button>
