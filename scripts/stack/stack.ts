@@ -60,6 +60,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const node = process.execPath;
   const logFile = (name: string) => join(stateDir, "logs", `${name}.log`);
 
+  // The dApp's build and the chain's compile and deploy are the two long waits of a cold start: side by side.
+  log("dApp: production build (made once, and again only when its sources change)…");
+  const building = buildWeb();
+  building.catch(() => undefined);
   try {
     const chain = await startLocalChain({ port: ports.rpc, logFile: logFile("chain") });
     services.push(chain);
@@ -116,8 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitUntil(tracker, () => httpOk(`http://127.0.0.1:${ports.tracker}/stats.json`), 30_000);
     log(`verifier at ${urls.verifier}, tracker at ${urls.tracker}`);
 
-    log("dApp: production build (made once, and again only when its sources change)…");
-    await buildWeb();
+    await building;
     const next = join(root, "node_modules/next/dist/bin/next");
     const dapp = startService("dApp", node, [next, "start", "-H", "127.0.0.1", "-p", String(ports.dapp)], {
       cwd: join(root, "web"),
