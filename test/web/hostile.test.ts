@@ -73,7 +73,12 @@ function inspect(page: Page): Promise<Findings> {
     );
     const injected = [
       ...Array.from(document.querySelectorAll('img[src="x"], [onerror], [onload], iframe[srcdoc]')),
-      ...Array.from(document.scripts).filter((script) => script.textContent?.includes("__pwned")),
+      // React's flight data carries the page's metadata (the title, the Open Graph tags) as escaped JSON strings
+      // inside its own inline scripts; a payload parsed as markup would make a script of its own.
+      ...Array.from(document.scripts).filter(
+        (script) =>
+          script.textContent?.includes("__pwned") && !script.textContent.startsWith("self.__next_f.push("),
+      ),
     ].map((element) => element.outerHTML);
     return { pwned: (window as unknown as { __pwned?: unknown }).__pwned, injected, scriptUrls };
   });
