@@ -8,11 +8,11 @@ import { type Address, formatUnits, isAddress } from "viem";
 import type { ContentEntry } from "../hooks/useMarket.ts";
 import { useMarket } from "../hooks/useMarket.ts";
 import { parsePrice, useCurrencyAt } from "../hooks/usePublishTerms.ts";
-import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { useTransactor } from "../hooks/useTransactor.ts";
 import { CoverField } from "./CoverField.tsx";
-import { CurrencyField } from "./CurrencyField.tsx";
+import { PriceField } from "./PriceField.tsx";
 import { RewardLevelsField } from "./RewardLevelsField.tsx";
+import { CheckboxField } from "./RoyaltyField.tsx";
 import { TxStatus } from "./TxStatus.tsx";
 
 type Write = ReturnType<typeof useTransactor>;
@@ -67,8 +67,6 @@ function useWriteMarket() {
 }
 
 export function PriceForm({ entry }: { entry: ContentEntry }) {
-  const runtime = useRuntimeConfig();
-  const ids = useId();
   const { tx, send } = useWriteMarket();
   const [price, setPrice] = useState(formatUnits(entry.content.price, entry.currency.decimals));
   const [choice, setChoice] = useState<string>(entry.content.currency);
@@ -94,26 +92,17 @@ export function PriceForm({ entry }: { entry: ContentEntry }) {
       button="Change the price"
       onSubmit={() => send("setPrice", [entry.contentId, address, units])}
     >
-      <div className="field inline-fields">
-        <div>
-          <label htmlFor={`${ids}-price`}>Price</label>
-          <input
-            id={`${ids}-price`}
-            inputMode="decimal"
-            value={price}
-            onChange={(event) => setPrice(event.target.value)}
-          />
-        </div>
-        <CurrencyField
-          choice={choice}
-          onChoice={setChoice}
-          customToken={customToken}
-          onCustomToken={setCustomToken}
-          demoToken={runtime.demoToken}
-          currency={currency.data}
-          invalid={currency.isError}
-        />
-      </div>
+      <PriceField
+        price={price}
+        onPrice={setPrice}
+        choice={choice}
+        onChoice={setChoice}
+        customToken={customToken}
+        onCustomToken={setCustomToken}
+        currency={currency.data}
+        currencyInvalid={currency.isError}
+        problem={undefined}
+      />
     </EditForm>
   );
 }
@@ -270,17 +259,9 @@ export function HandOverForm({ entry }: { entry: ContentEntry }) {
       onSubmit={() => send("transferPublisher", [entry.contentId, to.trim()])}
     >
       <AddressField id={`${ids}-to`} label="New publisher" value={to} onChange={setTo} />
-      <div className="field checkbox">
-        <input
-          id={`${ids}-sure`}
-          type="checkbox"
-          checked={sure}
-          onChange={(event) => setSure(event.target.checked)}
-        />
-        <label htmlFor={`${ids}-sure`}>
-          I understand that the new publisher alone can then change the price, the rewards and the payout
-        </label>
-      </div>
+      <CheckboxField checked={sure} onChange={setSure}>
+        I understand that the new publisher alone can then change the price, the rewards and the payout
+      </CheckboxField>
     </EditForm>
   );
 }

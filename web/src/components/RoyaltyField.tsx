@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { type ReactNode, useId } from "react";
 
 /** What is wrong with a field, beside it, so that a greyed-out button is never the only answer. */
 export function FieldError({ problem }: { problem: string | undefined }) {
@@ -38,6 +38,25 @@ export function RoyaltyField({
         Paid to you by marketplaces that honour ERC-2981 when a buyer resells a license.
       </p>
       <FieldError problem={problem} />
+    </div>
+  );
+}
+
+/** A box to tick before a step that can't be taken back. */
+export function CheckboxField({
+  checked,
+  onChange,
+  children,
+}: {
+  checked: boolean;
+  onChange(checked: boolean): void;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="field checkbox">
+      <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} />
+      <label htmlFor={id}>{children}</label>
     </div>
   );
 }

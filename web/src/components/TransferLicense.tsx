@@ -5,6 +5,7 @@ import { type FormEvent, useId, useState } from "react";
 import { type Address, isAddress, isAddressEqual } from "viem";
 import { useMarket } from "../hooks/useMarket.ts";
 import { useTransactor } from "../hooks/useTransactor.ts";
+import { CheckboxField } from "./RoyaltyField.tsx";
 import { TxStatus } from "./TxStatus.tsx";
 
 /** Gives a transferable license to another address, once its owner has read what moves with it. */
@@ -58,15 +59,9 @@ export function TransferLicense({ owner, tokenId }: { owner: Address; tokenId: b
             </p>
           ) : null}
         </div>
-        <div className="field checkbox">
-          <input
-            id={`${ids}-sure`}
-            type="checkbox"
-            checked={sure}
-            onChange={(event) => setSure(event.target.checked)}
-          />
-          <label htmlFor={`${ids}-sure`}>I understand that its future rewards go to the new owner</label>
-        </div>
+        <CheckboxField checked={sure} onChange={setSure}>
+          I understand that its future rewards go to the new owner
+        </CheckboxField>
         <div className="actions">
           <button type="submit" className="button small" disabled={!ready}>
             Transfer license #{tokenId.toString()}

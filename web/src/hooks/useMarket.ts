@@ -139,6 +139,26 @@ export function useCatalogEntry(contentId: bigint | undefined) {
   });
 }
 
+/** The log scan of one content's sales, for a deployment without an indexer. */
+export async function scanSales(client: PublicClient, market: Address, contentId: bigint, fromBlock: bigint) {
+  const events = await getContractEvents(client, {
+    address: market,
+    abi: superdistMarketAbi,
+    eventName: "LicensePurchased",
+    args: { contentId },
+    fromBlock,
+    strict: true,
+  });
+  return events.map(({ args }) => ({
+    tokenId: args.tokenId,
+    parent: args.parent,
+    owner: args.recipient,
+    currency: args.currency,
+    price: args.price,
+    payoutAmount: args.payoutAmount,
+  }));
+}
+
 export type ContentSales = { sold: number; holders?: number };
 
 /** How many licenses of one content sold, and how many accounts hold them: from the index, or the logs. */
@@ -150,16 +170,6 @@ export function useContentSales(contentId: bigint): ListResult<ContentSales> {
       const { entry, holderCount } = await getContentSales(indexer, { contentId, limit: 0, holdersLimit: 0 });
       return { sold: entry?.sold ?? 0, holders: holderCount };
     },
-    fromLogs: async (market) => {
-      const purchases = await getContractEvents(client, {
-        address: market,
-        abi: superdistMarketAbi,
-        eventName: "LicensePurchased",
-        args: { contentId },
-        fromBlock,
-        strict: true,
-      });
-      return { sold: purchases.length };
-    },
+    fromLogs: async (market) => ({ sold: (await scanSales(client, market, contentId, fromBlock)).length }),
   });
 }

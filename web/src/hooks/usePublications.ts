@@ -1,11 +1,10 @@
 "use client";
 
-import { type LicenseNode, superdistMarketAbi } from "@superdist/contracts";
+import type { LicenseNode } from "@superdist/contracts";
 import { getContentSales } from "@superdist/indexer/client";
-import type { Address, PublicClient } from "viem";
-import { getContractEvents } from "viem/actions";
+import type { Address } from "viem";
 import { type ListResult, useIndexedQuery } from "./useIndex.ts";
-import { type CatalogEntry, useCatalog, useMarket } from "./useMarket.ts";
+import { type CatalogEntry, scanSales, useCatalog, useMarket } from "./useMarket.ts";
 
 /** One sale of a content, as its publisher's dashboard draws it. */
 export type Sale = {
@@ -70,25 +69,6 @@ function summarise(contentId: bigint, sales: Sale[], holders?: number): ContentD
     children: node.children.map(withContent),
   });
   return { sold: sales.length, holders, revenue: [...revenue.values()], trees: trees.map(withContent) };
-}
-
-async function scanSales(client: PublicClient, market: Address, contentId: bigint, fromBlock: bigint) {
-  const events = await getContractEvents(client, {
-    address: market,
-    abi: superdistMarketAbi,
-    eventName: "LicensePurchased",
-    args: { contentId },
-    fromBlock,
-    strict: true,
-  });
-  return events.map(({ args }) => ({
-    tokenId: args.tokenId,
-    parent: args.parent,
-    owner: args.recipient,
-    currency: args.currency,
-    price: args.price,
-    payoutAmount: args.payoutAmount,
-  }));
 }
 
 /** A content's sales for its publisher: counts, revenue per currency and the referral forest. */

@@ -5,8 +5,8 @@ import { type FormEvent, useId, useState } from "react";
 import type { Address } from "viem";
 import { useConnection } from "wagmi";
 import { CoverField } from "../components/CoverField.tsx";
-import { CurrencyField } from "../components/CurrencyField.tsx";
 import { RequireMarket, RequireWallet } from "../components/Gates.tsx";
+import { PriceField } from "../components/PriceField.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { PublishedPanel } from "../components/PublishedPanel.tsx";
 import { RewardLevelsField } from "../components/RewardLevelsField.tsx";
@@ -16,13 +16,11 @@ import { TxStatus } from "../components/TxStatus.tsx";
 import { isWebSeed, WebSeedField } from "../components/WebSeedField.tsx";
 import { usePublishContent } from "../hooks/usePublishContent.ts";
 import { usePublishTerms } from "../hooks/usePublishTerms.ts";
-import { useRuntimeConfig } from "../hooks/useRuntimeConfig.ts";
 import { formatSize } from "../lib/format.ts";
 
 const IDLE = { stage: "idle" } as const;
 
 function PublishForm() {
-  const runtime = useRuntimeConfig();
   const connection = useConnection();
   const publisher = usePublishContent();
   const ids = useId();
@@ -122,28 +120,17 @@ function PublishForm() {
           />
         </div>
         <CoverField cover={cover} onCover={setCover} />
-        <div className="field inline-fields">
-          <div>
-            <label htmlFor={`${ids}-price`}>Price</label>
-            <input
-              id={`${ids}-price`}
-              inputMode="decimal"
-              value={price}
-              onChange={(e) => setPrice(e.target.value)}
-              aria-invalid={priceProblem !== undefined}
-            />
-            <FieldError problem={priceProblem} />
-          </div>
-          <CurrencyField
-            choice={currencyChoice}
-            onChoice={setCurrencyChoice}
-            customToken={customToken}
-            onCustomToken={setCustomToken}
-            demoToken={runtime.demoToken}
-            currency={currency.data}
-            invalid={currency.isError}
-          />
-        </div>
+        <PriceField
+          price={price}
+          onPrice={setPrice}
+          choice={currencyChoice}
+          onChoice={setCurrencyChoice}
+          customToken={customToken}
+          onCustomToken={setCustomToken}
+          currency={currency.data}
+          currencyInvalid={currency.isError}
+          problem={priceProblem}
+        />
         <RewardLevelsField
           levels={levels}
           onLevels={setLevels}
