@@ -7,17 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ETH, encodeMetadata, superdistMarketAbi } from "@superdist/contracts";
+import { ETH, superdistMarketAbi } from "@superdist/contracts";
 import { type RunningIndexer, startIndexer } from "@superdist/indexer";
 import { waitForIndexedBlock } from "@superdist/indexer/client";
-import { generateX25519Identity, identityToRecipient } from "@superdist/package";
 import { purchasedTokenId } from "@superdist/sdk";
-import { publishFile } from "@superdist/sdk/node";
-import { type StartedVerifier, startVerifier } from "@superdist/verifier";
-import { pino } from "pino";
+import type { StartedVerifier } from "@superdist/verifier";
 import type { Page } from "playwright-core";
 import {
   type Address,
@@ -33,7 +30,8 @@ import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
-import { connect, openUser, screenshot, startWeb, txHash, type User, type WebServer } from "./harness.ts";
+import { publishText, startTestVerifier, userPool } from "./fixture.ts";
+import { connect, screenshot, startWeb, txHash, type User, type WebServer } from "./harness.ts";
 
 const PRICE = parseEther("0.01");
 
@@ -65,7 +63,6 @@ describe("lists from the indexer", () => {
   let contentId: bigint;
   let quietId: bigint;
   const tokens: bigint[] = [];
-  const users: User[] = [];
   const key = (index: number) => chain.privateKeys[index];
   const addressOf = (index: number): Address => privateKeyToAccount(key(index)).address;
 
@@ -91,87 +88,40 @@ describe("lists from the indexer", () => {
       functionName: "claimable",
       args: [addressOf(index), ETH],
     });
-  const user = async (index: number) => {
-    const opened = await openUser({ privateKey: key(index), rpcUrl: chain.rpcUrl, chainId: chain.chainId });
-    users.push(opened);
-    return opened;
-  };
-  const done = async (finished: User) => {
-    assert.deepEqual(finished.errors, []);
-    users.splice(users.indexOf(finished), 1);
-    await finished.close();
-  };
+  let pool: ReturnType<typeof userPool>;
+  const user = (index: number) => pool.user(key(index));
+  const done = (finished: User) => pool.done(finished);
 
   beforeAll(async () => {
     chain = await startLocalChain();
     client = createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }) as PublicClient;
     dir = await mkdtemp(join(tmpdir(), "superdist-indexed-"));
-    const verifierIdentity = await generateX25519Identity();
-    verifier = await startVerifier({
-      rpcUrl: chain.rpcUrl,
-      chainId: chain.chainId,
-      market: chain.market,
-      identities: [verifierIdentity],
-      host: "127.0.0.1",
-      port: await freePort(),
-      logger: pino({ level: "silent" }),
+    pool = userPool(chain);
+    verifier = await startTestVerifier(chain);
+    const published = await publishText(chain, {
+      publisherKey: key(1),
+      dir,
+      fileName: "atlas.txt",
+      text: `Indexed atlas\n${randomBytes(20_000).toString("hex")}\n`,
+      title: "Indexed atlas",
+      price: PRICE,
+      currency: ETH,
+      rewardBps: [1000, 500],
+      verifierUrl: verifier.url,
     });
-    await writeFile(join(dir, "atlas.txt"), `Indexed atlas\n${randomBytes(20_000).toString("hex")}\n`);
-    const published = await publishFile(
-      createWalletClient({
-        account: privateKeyToAccount(key(1)),
-        chain: hardhat,
-        transport: http(chain.rpcUrl),
-      }),
-      {
-        market: chain.market,
-        terms: {
-          price: PRICE,
-          currency: ETH,
-          rewardBps: [1000, 500],
-          title: "Indexed atlas",
-          metadataURI: encodeMetadata({
-            name: "Indexed atlas",
-            fileName: "atlas.txt",
-            mediaType: "text/plain",
-          }),
-        },
-        holderRecipients: [await identityToRecipient(await generateX25519Identity())],
-        verifierUrls: [verifier.url],
-        input: join(dir, "atlas.txt"),
-        output: join(dir, "atlas.txt.superdist"),
-        publicClient: client,
-      },
-    );
     contentId = published.contentId;
     publisherCopy = published.output;
-    await writeFile(join(dir, "quiet.txt"), "Quiet pages\n");
-    const quiet = await publishFile(
-      createWalletClient({
-        account: privateKeyToAccount(key(1)),
-        chain: hardhat,
-        transport: http(chain.rpcUrl),
-      }),
-      {
-        market: chain.market,
-        terms: {
-          price: 5n * 10n ** 18n,
-          currency: chain.demoToken,
-          rewardBps: [2000],
-          title: "Quiet pages",
-          metadataURI: encodeMetadata({
-            name: "Quiet pages",
-            fileName: "quiet.txt",
-            mediaType: "text/plain",
-          }),
-        },
-        holderRecipients: [await identityToRecipient(await generateX25519Identity())],
-        verifierUrls: [verifier.url],
-        input: join(dir, "quiet.txt"),
-        output: join(dir, "quiet.txt.superdist"),
-        publicClient: client,
-      },
-    );
+    const quiet = await publishText(chain, {
+      publisherKey: key(1),
+      dir,
+      fileName: "quiet.txt",
+      text: "Quiet pages\n",
+      title: "Quiet pages",
+      price: 5n * 10n ** 18n,
+      currency: chain.demoToken,
+      rewardBps: [2000],
+      verifierUrl: verifier.url,
+    });
     quietId = quiet.contentId;
     // A buys; B through A; C through B: A's tree is three deep.
     tokens.push(await buy(2, 0n));
@@ -203,7 +153,7 @@ describe("lists from the indexer", () => {
   });
 
   afterAll(async () => {
-    await Promise.all(users.map((opened) => opened.close()));
+    await pool?.closeAll();
     await web?.stop();
     await indexer?.stop();
     await verifier?.close();

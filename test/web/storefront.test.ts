@@ -5,16 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ETH, encodeMetadata, superdistMarketAbi } from "@superdist/contracts";
-import { generateX25519Identity, identityToRecipient } from "@superdist/package";
-import { publishFile } from "@superdist/sdk/node";
-import { type StartedVerifier, startVerifier } from "@superdist/verifier";
+import { ETH, superdistMarketAbi } from "@superdist/contracts";
+import type { StartedVerifier } from "@superdist/verifier";
 import Server from "bittorrent-tracker/server";
 import jsQR from "jsqr";
-import { pino } from "pino";
 import type { Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -23,7 +20,8 @@ import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
 import { shortAddress } from "../../web/src/lib/format.ts";
-import { connect, openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
+import { publishText, startTestVerifier, userPool } from "./fixture.ts";
+import { connect, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
 
 const PAGES = ["/", "/content/1", "/open", "/library", "/rewards", "/publish"] as const;
 const DESKTOP = { width: 1280, height: 860 };
@@ -68,64 +66,46 @@ describe("storefront", () => {
   let web: WebServer;
   let dir: string;
   let publisherCopy: string;
-  const users: User[] = [];
+  let pool: ReturnType<typeof userPool>;
   const keys = () => ({
     publisher: chain.privateKeys[1],
     sharer: chain.privateKeys[2],
     friend: chain.privateKeys[3],
   });
 
-  async function user(privateKey: `0x${string}`): Promise<User> {
-    const opened = await openUser({ privateKey, rpcUrl: chain.rpcUrl, chainId: chain.chainId });
-    users.push(opened);
-    return opened;
-  }
+  const user = (privateKey: `0x${string}`): Promise<User> => pool.user(privateKey);
 
   beforeAll(async () => {
     chain = await startLocalChain();
     const transport = http(chain.rpcUrl);
     const client = createPublicClient({ chain: hardhat, transport });
-    verifier = await startVerifier({
-      rpcUrl: chain.rpcUrl,
-      chainId: chain.chainId,
-      market: chain.market,
-      identities: [await generateX25519Identity()],
-      host: "127.0.0.1",
-      port: 0,
-      logger: pino({ level: "silent" }),
-    });
+    pool = userPool(chain);
+    verifier = await startTestVerifier(chain);
     const trackerPort = await freePort();
     const server = new Server({ ws: true, http: false, udp: false, stats: false });
     await new Promise<void>((resolve) => server.listen(trackerPort, "127.0.0.1", () => resolve()));
     tracker = server;
 
     dir = await mkdtemp(join(tmpdir(), "superdist-storefront-"));
-    await writeFile(join(dir, "field-notes.txt"), `Field notes\n${randomBytes(30_000).toString("hex")}\n`);
     // No web seed and no magnet in the metadata: a friend's copy can only come from the sharer's browser.
-    const published = await publishFile(
-      createWalletClient({ account: privateKeyToAccount(keys().publisher), chain: hardhat, transport }),
-      {
-        market: chain.market,
-        terms: {
-          price: PRICE,
-          currency: ETH,
-          rewardBps: [1000, 500],
-          title: "Field notes",
-          metadataURI: encodeMetadata({
-            name: "Field notes",
-            description: "Notes from a week of walking the coast.",
-            image: `data:image/png;base64,${COVER_PNG}`,
-            fileName: "field-notes.txt",
-            mediaType: "text/plain",
-          }),
-        },
-        holderRecipients: [await identityToRecipient(await generateX25519Identity())],
-        verifierUrls: [verifier.url],
-        input: join(dir, "field-notes.txt"),
-        output: join(dir, "field-notes.txt.superdist"),
-        publicClient: client,
+    const published = await publishText(chain, {
+      publisherKey: keys().publisher,
+      dir,
+      fileName: "field-notes.txt",
+      text: `Field notes\n${randomBytes(30_000).toString("hex")}\n`,
+      title: "Field notes",
+      price: PRICE,
+      currency: ETH,
+      rewardBps: [1000, 500],
+      verifierUrl: verifier.url,
+      metadata: {
+        name: "Field notes",
+        description: "Notes from a week of walking the coast.",
+        image: `data:image/png;base64,${COVER_PNG}`,
+        fileName: "field-notes.txt",
+        mediaType: "text/plain",
       },
-    );
+    });
     publisherCopy = published.output;
     const sharer = privateKeyToAccount(keys().sharer);
     const hash = await createWalletClient({ account: sharer, chain: hardhat, transport }).writeContract({
@@ -147,7 +127,7 @@ describe("storefront", () => {
   });
 
   afterAll(async () => {
-    await Promise.all(users.map((opened) => opened.close()));
+    await pool?.closeAll();
     await web?.stop();
     await verifier?.close();
     if (tracker) await new Promise<void>((resolve) => tracker.close(() => resolve()));
