@@ -251,7 +251,7 @@ describe("paying in the browser", () => {
     const item = page.getByTestId("license").filter({ hasText: "License #2" });
     await item.getByTestId("copy-status").filter({ hasText: "Paid — unlock" }).waitFor();
     await startOurVerifier();
-    await item.getByRole("button", { name: "Re-key for this browser" }).click();
+    await item.getByRole("button", { name: "Make this copy mine" }).click();
     await item.getByTestId("copy-status").filter({ hasText: "Your copy is in this browser." }).waitFor();
     const mine = await download(page, item.getByRole("button", { name: "Download my copy" }), dir);
     assert.equal(parseHeader(new Uint8Array(await readFile(mine))).lineage.holderTokenId, 2n);

@@ -400,7 +400,7 @@ describe("the superdistribution story", () => {
       .getByTestId("copy-status")
       .filter({ hasText: "This browser has a copy of license #2" })
       .waitFor();
-    await item.getByRole("button", { name: "Re-key for this browser" }).click();
+    await item.getByRole("button", { name: "Make this copy mine" }).click();
     await item.getByTestId("copy-status").filter({ hasText: "Your copy is in this browser." }).waitFor();
     const cCopy = await download(page, item.getByRole("button", { name: "Download my copy" }), dir);
     assert.equal((await packageLineage(cCopy)).holderTokenId, 3n);

@@ -57,7 +57,7 @@ function LicenseItem({
           </p>
         ) : source ? (
           <p className="meta" data-testid="copy-status">
-            Paid — unlock. This browser has a copy of license #{source.holderTokenId}; re-key it to yours.
+            Paid — unlock. This browser has the copy of license #{source.holderTokenId}; unlocking makes it yours.
           </p>
         ) : (
           <p className="meta" data-testid="copy-status">
@@ -77,7 +77,7 @@ function LicenseItem({
           ) : null}
           {!mine ? (
             <button type="button" className="button primary small" disabled={unlocker.busy} onClick={unlock}>
-              {source ? "Re-key for this browser" : "Unlock"}
+              {source ? "Make this copy mine" : "Unlock"}
             </button>
           ) : null}
         </div>
