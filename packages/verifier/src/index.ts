@@ -25,11 +25,19 @@ export {
   type VerifierIdentity,
 } from "./identity.ts";
 export { type RateLimitDecision, RateLimiter, type RateLimitRule } from "./rateLimit.ts";
+export {
+  loadSignatureRecovery,
+  type RecoverSigner,
+  recoverWithNoble,
+  type Secp256k1Binding,
+  type SignatureRecovery,
+} from "./recovery.ts";
 export { type RekeyContext, type RekeyRequest, type RekeyResult, rekey } from "./rekey.ts";
 export { ServedRequests } from "./servedRequests.ts";
 export { runVerifier, type StartedVerifier, startVerifier, type VerifierProcess } from "./server.ts";
 export {
   defaultSignatureCallGas,
+  defaultSignatureRecovery,
   type VerifyOwnerSignatureParameters,
   type VerifyOwnerSignatureReturnType,
   verifyOwnerSignature,
