@@ -110,9 +110,8 @@ function domainSeparator(chainId: number | bigint, market: Address): Uint8Array 
   let separator = domainSeparators.get(key);
   if (!separator) {
     const domain = rekeyDomain(chainId, market);
-    separator = hexToBytes(
-      hashDomain({ domain, types: { EIP712Domain: getTypesForEIP712Domain({ domain }) } }),
-    );
+    const types = { EIP712Domain: getTypesForEIP712Domain({ domain }) };
+    separator = hexToBytes(hashDomain({ domain, types } as Parameters<typeof hashDomain>[0]));
     // A verifier serves one market; the bound only keeps a caller cycling through domains from growing it.
     if (domainSeparators.size >= 64) domainSeparators.clear();
     domainSeparators.set(key, separator);
