@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { type FileHandle, open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { constants } from "node:fs";
+import { copyFile, type FileHandle, open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { keyCommitment } from "./commitment.ts";
 import { MAX_HEADER_SIZE, type PackageHeader, parseHeader } from "./header.ts";
 import type { Lineage } from "./lineage.ts";
@@ -48,9 +49,11 @@ async function forEachPiece(
   }
 }
 
-async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+/** Writes all of `bytes` at the file's position, or at `position` when given. */
+async function writeAll(handle: FileHandle, bytes: Uint8Array, position?: number): Promise<void> {
   for (let offset = 0; offset < bytes.length; ) {
-    offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+    const at = position === undefined ? undefined : position + offset;
+    offset += (await handle.write(bytes, offset, bytes.length - offset, at)).bytesWritten;
   }
 }
 
@@ -94,11 +97,14 @@ class OverlappedWriter {
  * `produce` has finished (for decryption: once the final chunk has authenticated). On any error the
  * temporary file is removed, so nothing ever appears under `outPath` that is not complete and verified.
  */
-async function writeAtomically<T>(outPath: string, produce: (handle: FileHandle) => Promise<T>): Promise<T> {
+async function writeAtomically<T>(
+  outPath: string,
+  produce: (handle: FileHandle, temporary: string) => Promise<T>,
+): Promise<T> {
   const temporary = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(6).toString("hex")}.part`);
   const handle = await open(temporary, "wx");
   try {
-    const result = await produce(handle);
+    const result = await produce(handle, temporary);
     await handle.close();
     await rename(temporary, outPath);
     return result;
@@ -222,25 +228,75 @@ export async function decryptFile(
 
 export type RekeyFileReturnType = { header: PackageHeader; packageSize: number };
 
+export type RekeyFileOptions = ReplaceHeaderOptions & {
+  /**
+   * When `outPath` is `pkgPath` and the new header is as long as the old one, write it over the old one: constant
+   * time on any file system, but not atomic. A crash in the middle of that one small write can leave the file with
+   * a torn header, which nothing opens; the payload is untouched, and any other copy re-keys again.
+   */
+  inPlace?: boolean;
+};
+
 /**
  * Writes `newHeaderBytes` followed by the untouched payload of the package at `pkgPath` to `outPath`
  * (which may be `pkgPath` itself). The new header must name the same content; the payload is copied
  * byte for byte, never decrypted, since the file key and payload nonce do not change.
+ *
+ * A header of the same length as the old one (a copy keyed to one holder re-keyed to another, token ids of as many
+ * digits) goes over the first bytes of a copy of the whole file made by `copyFile`: a reflink, so constant time,
+ * where the file system has them (XFS, Btrfs); elsewhere the kernel copies the file without it passing through
+ * this process. Any other header is written in front of a copy of the payload, which costs its size.
  */
 export async function rekeyFile(
   pkgPath: string,
   outPath: string,
   newHeaderBytes: Uint8Array,
-  options: ReplaceHeaderOptions = {},
+  options: RekeyFileOptions = {},
 ): Promise<RekeyFileReturnType> {
   return withFile(pkgPath, async (input) => {
     const current = await readHeaderFromHandle(input);
     const header = checkReplacementHeader(current, newHeaderBytes, options);
-    const size = await writeAtomically(outPath, async (out) => {
-      await writeAll(out, header.bytes);
-      const end = await forEachPiece(input, current.bytes.length, (piece) => writeAll(out, piece));
-      return header.bytes.length + end - current.bytes.length;
+    const packageSize = (await input.stat()).size - current.bytes.length + header.bytes.length;
+    const sameLength = header.bytes.length === current.bytes.length;
+    if (sameLength && options.inPlace && resolve(outPath) === resolve(pkgPath)) {
+      await withWritableFile(pkgPath, (output) => writeAll(output, header.bytes, 0));
+      return { header, packageSize };
+    }
+    await writeAtomically(outPath, async (out, temporary) => {
+      if (sameLength) {
+        // Onto the temporary file's own inode, which `out` keeps open.
+        await copyFile(pkgPath, temporary, constants.COPYFILE_FICLONE);
+        // `pkgPath` names the file opened above unless something renamed another over it since.
+        if (await startsWith(temporary, current.bytes)) {
+          await writeAll(out, header.bytes, 0);
+          return;
+        }
+        await out.truncate(0);
+      }
+      let position = 0;
+      const append = async (bytes: Uint8Array) => {
+        await writeAll(out, bytes, position);
+        position += bytes.length;
+      };
+      await append(header.bytes);
+      await forEachPiece(input, current.bytes.length, append);
     });
-    return { header, packageSize: size };
+    return { header, packageSize };
   });
+}
+
+async function startsWith(path: string, prefix: Uint8Array): Promise<boolean> {
+  return withFile(path, async (handle) => {
+    const { bytesRead, buffer } = await handle.read(new Uint8Array(prefix.length), 0, prefix.length, 0);
+    return bytesRead === prefix.length && Buffer.from(buffer).equals(prefix);
+  });
+}
+
+async function withWritableFile(path: string, use: (handle: FileHandle) => Promise<void>): Promise<void> {
+  const handle = await open(path, "r+");
+  try {
+    await use(handle);
+  } finally {
+    await handle.close();
+  }
 }
