@@ -97,14 +97,11 @@ class OverlappedWriter {
  * `produce` has finished (for decryption: once the final chunk has authenticated). On any error the
  * temporary file is removed, so nothing ever appears under `outPath` that is not complete and verified.
  */
-async function writeAtomically<T>(
-  outPath: string,
-  produce: (handle: FileHandle, temporary: string) => Promise<T>,
-): Promise<T> {
-  const temporary = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(6).toString("hex")}.part`);
+async function writeAtomically<T>(outPath: string, produce: (handle: FileHandle) => Promise<T>): Promise<T> {
+  const temporary = temporaryBeside(outPath);
   const handle = await open(temporary, "wx");
   try {
-    const result = await produce(handle, temporary);
+    const result = await produce(handle);
     await handle.close();
     await rename(temporary, outPath);
     return result;
@@ -113,6 +110,10 @@ async function writeAtomically<T>(
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+function temporaryBeside(outPath: string): string {
+  return join(dirname(outPath), `.${basename(outPath)}.${randomBytes(6).toString("hex")}.part`);
 }
 
 async function withFile<T>(path: string, use: (handle: FileHandle) => Promise<T>): Promise<T> {
@@ -243,9 +244,9 @@ export type RekeyFileOptions = ReplaceHeaderOptions & {
  * byte for byte, never decrypted, since the file key and payload nonce do not change.
  *
  * A header of the same length as the old one (a copy keyed to one holder re-keyed to another, token ids of as many
- * digits) goes over the first bytes of a copy of the whole file made by `copyFile`: a reflink, so constant time,
- * where the file system has them (XFS, Btrfs); elsewhere the kernel copies the file without it passing through
- * this process. Any other header is written in front of a copy of the payload, which costs its size.
+ * digits) goes over the first bytes of a reflink of the whole file, in constant time, where the file system has
+ * reflinks (XFS, Btrfs). Elsewhere, and for any other header, the header is written in front of a copy of the
+ * payload, which costs its size.
  */
 export async function rekeyFile(
   pkgPath: string,
@@ -262,40 +263,61 @@ export async function rekeyFile(
       await withWritableFile(pkgPath, (output) => writeAll(output, header.bytes, 0));
       return { header, packageSize };
     }
-    await writeAtomically(outPath, async (out, temporary) => {
-      if (sameLength) {
-        // Onto the temporary file's own inode, which `out` keeps open.
-        await copyFile(pkgPath, temporary, constants.COPYFILE_FICLONE);
-        // `pkgPath` names the file opened above unless something renamed another over it since.
-        if (await startsWith(temporary, current.bytes)) {
-          await writeAll(out, header.bytes, 0);
-          return;
-        }
-        await out.truncate(0);
-      }
-      let position = 0;
-      const append = async (bytes: Uint8Array) => {
-        await writeAll(out, bytes, position);
-        position += bytes.length;
-      };
-      await append(header.bytes);
-      await forEachPiece(input, current.bytes.length, append);
+    if (sameLength && (await writeOverClone(pkgPath, outPath, current.bytes, header.bytes))) {
+      return { header, packageSize };
+    }
+    await writeAtomically(outPath, async (out) => {
+      await writeAll(out, header.bytes);
+      await forEachPiece(input, current.bytes.length, (piece) => writeAll(out, piece));
     });
     return { header, packageSize };
   });
 }
 
-async function startsWith(path: string, prefix: Uint8Array): Promise<boolean> {
-  return withFile(path, async (handle) => {
-    const { bytesRead, buffer } = await handle.read(new Uint8Array(prefix.length), 0, prefix.length, 0);
-    return bytesRead === prefix.length && Buffer.from(buffer).equals(prefix);
-  });
+/**
+ * Puts a reflink of `source` with `newHeader` written over `oldHeader` at `outPath`, or returns false and leaves
+ * nothing behind where the file system has no reflinks. `copyFile` without the force flag would fall back to the
+ * kernel copying the file, which on ext4 was slower than streaming it through this process. `source` names the
+ * file whose header was read unless something renamed another over it since: its first bytes tell.
+ */
+async function writeOverClone(
+  source: string,
+  outPath: string,
+  oldHeader: Uint8Array,
+  newHeader: Uint8Array,
+): Promise<boolean> {
+  const temporary = temporaryBeside(outPath);
+  try {
+    await copyFile(source, temporary, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL);
+  } catch {
+    await rm(temporary, { force: true });
+    return false;
+  }
+  try {
+    const written = await withWritableFile(temporary, async (handle) => {
+      const { bytesRead, buffer } = await handle.read(
+        new Uint8Array(oldHeader.length),
+        0,
+        oldHeader.length,
+        0,
+      );
+      if (bytesRead !== oldHeader.length || !Buffer.from(buffer).equals(oldHeader)) return false;
+      await writeAll(handle, newHeader, 0);
+      return true;
+    });
+    if (written) await rename(temporary, outPath);
+    else await rm(temporary, { force: true });
+    return written;
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
-async function withWritableFile(path: string, use: (handle: FileHandle) => Promise<void>): Promise<void> {
+async function withWritableFile<T>(path: string, use: (handle: FileHandle) => Promise<T>): Promise<T> {
   const handle = await open(path, "r+");
   try {
-    await use(handle);
+    return await use(handle);
   } finally {
     await handle.close();
   }
