@@ -6,6 +6,7 @@ import { createVerifierApp, type VerifierApp } from "./app.ts";
 import { collectClusterMetrics, joinCluster } from "./clusterWorker.ts";
 import { type VerifierConfig, VerifierConfigError, verifierLogger } from "./config.ts";
 import { configFromEnv } from "./env.ts";
+import { defaultSignatureRecovery } from "./signature.ts";
 
 export type StartedVerifier = VerifierApp & {
   /** Base URL, e.g. http://127.0.0.1:8787 */
@@ -63,7 +64,13 @@ export async function startVerifier(config: VerifierConfig): Promise<StartedVeri
   if (health.status !== "ok")
     logger.warn({ health }, "chain not reachable yet; re-keys answer 503 until it is");
   logger.info(
-    { url, chainId: resolved.chainId, market: resolved.market, recipient: verifier.recipient },
+    {
+      url,
+      chainId: resolved.chainId,
+      market: resolved.market,
+      recipient: verifier.recipient,
+      signatureRecovery: defaultSignatureRecovery.implementation,
+    },
     "verifier listening",
   );
 
