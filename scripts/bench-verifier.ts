@@ -1,20 +1,30 @@
 /**
  * Verifier throughput: `npm run bench:verifier`.
  *
- * A real Hardhat node, one content, many licenses owned by different accounts, and one pre-signed re-key request
- * per license. The verifier runs as its own process (`npm run verifier`); autocannon loads it over loopback.
- * Beside the result, the same run measures the floor: the crypto no implementation can skip per request (one
- * secp256k1 signature recovery, two X25519 operations, one HMAC-SHA256 of the header).
+ * For each local chain (a Hardhat node, then anvil): one content, many licenses owned by different accounts, and
+ * one pre-signed re-key request per license. The verifier runs as its own processes (`npm run verifier`, a
+ * primary and workers); autocannon loads it over loopback from this process. Beside the results, the same run
+ * measures the chain's own rate of ownership reads and the floor: the crypto no implementation can skip per
+ * re-key, each part in the fastest implementation this machine has.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHmac, diffieHellman, generateKeyPairSync } from "node:crypto";
+import {
+  createCipheriv,
+  createHmac,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+} from "node:crypto";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
-import { parseHeader, rekeyHeader, unwrapHeader, verifyHeaderMac } from "@superdist/package";
-import { decodeBase64, importIdentityKey, rekeyTypedData } from "@superdist/verifier";
-import { hashTypedData, type PrivateKeyAccount, recoverAddress } from "viem";
+import { superdistMarketAbi } from "@superdist/contracts";
+import { keyCommitment } from "@superdist/package";
+import { defaultSignatureRecovery, recoverWithNoble, rekeyDigest } from "@superdist/verifier";
+import { createPublicClient, type Hex, http, type PrivateKeyAccount } from "viem";
 import { markdownTable, writeBenchmarkSection } from "./bench/report.ts";
 import { ROOT } from "./stack/chain.ts";
 import { ageKeyPair, type RekeyBody, signedRekeyBody, startMarketFixture } from "./stack/market.ts";
@@ -36,15 +46,19 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (options: {
   overallRate?: number;
   requests: {
     method: string;
-    headers: Record<string, string>;
-    setupRequest: (r: LoadRequest) => LoadRequest;
+    headers?: Record<string, string>;
+    setupRequest?: (r: LoadRequest) => LoadRequest;
   }[];
 }) => Promise<LoadResult>;
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 256);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? cpus().length);
 const WARMUP_S = 3;
+const NODES = ["hardhat", "anvil"] as const;
+
+const targets = { rate: 1000, p99Ms: 25, cpuOfFloor: 1.5 };
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -57,6 +71,21 @@ async function cpuPerCall(iterations: number, work: () => unknown): Promise<numb
   for (let i = 0; i < iterations; i++) await work();
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000 / iterations;
+}
+
+/** CPU seconds of a process and all its descendants, from /proc (Linux). */
+function treeCpuSeconds(pid: number): number {
+  const ticks = 100;
+  let total = 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    total += (Number(fields[11]) + Number(fields[12])) / ticks;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/);
+    for (const child of children) if (child) total += treeCpuSeconds(Number(child));
+  } catch {
+    // The process is gone: it used nothing more.
+  }
+  return total;
 }
 
 async function verifierCpuSeconds(url: string): Promise<number> {
@@ -84,6 +113,13 @@ async function startVerifierProcess(env: NodeJS.ProcessEnv): Promise<{ child: Ch
   throw new Error("the verifier exited before it was ready");
 }
 
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  await exited;
+}
+
 function load(url: string, bodies: string[], seconds: number, overallRate?: number) {
   let next = 0;
   return autocannon({
@@ -104,148 +140,307 @@ function load(url: string, bodies: string[], seconds: number, overallRate?: numb
   });
 }
 
-const fixture = await startMarketFixture();
-let verifier: ChildProcess | undefined;
-try {
-  log(`publishing and selling ${TOKENS} licenses...`);
-  const content = await fixture.publish();
-  const buyers = fixture.accounts.slice(2) as PrivateKeyAccount[];
-  const owners: PrivateKeyAccount[] = [];
-  const tokens: bigint[] = [];
-  for (let i = 0; i < TOKENS; i++) {
-    const buyer = buyers[i % buyers.length] as PrivateKeyAccount;
-    tokens.push(await fixture.buy(content.contentId, buyer));
-    owners.push(buyer);
-  }
-  const holder = await ageKeyPair();
-  const signed: RekeyBody[] = [];
-  for (let i = 0; i < TOKENS; i++) {
-    signed.push(
-      await signedRekeyBody(fixture.chain, owners[i] as PrivateKeyAccount, {
+type Run = {
+  label: string;
+  rate: number;
+  p50: number;
+  p99: number;
+  steady: { rate: number; p50: number; p99: number };
+  failed: number;
+  verifierCpuMs: number;
+  chainCpuMs: number;
+  loadCpuMs: number;
+};
+
+const floor = await measureFloor();
+const results: {
+  node: string;
+  chainReads: { rate: number; cpuMs: number };
+  runs: Run[];
+  httpCpuMs: number;
+}[] = [];
+const loadStart = loadavg()[0] ?? 0;
+
+for (const node of NODES) {
+  const fixture = await startMarketFixture({ node });
+  try {
+    log(`${node}: publishing and selling ${TOKENS} licenses...`);
+    const content = await fixture.publish();
+    const buyers = fixture.accounts.slice(2) as PrivateKeyAccount[];
+    const owners: PrivateKeyAccount[] = [];
+    const tokens: bigint[] = [];
+    for (let i = 0; i < TOKENS; i++) {
+      const buyer = buyers[i % buyers.length] as PrivateKeyAccount;
+      tokens.push(await fixture.buy(content.contentId, buyer));
+      owners.push(buyer);
+    }
+    const holder = await ageKeyPair();
+    const bodies: string[] = [];
+    for (let i = 0; i < TOKENS; i++) {
+      const body: RekeyBody = await signedRekeyBody(fixture.chain, owners[i] as PrivateKeyAccount, {
         header: content.header,
         tokenId: tokens[i] as bigint,
         recipient: holder.recipient,
-      }),
-    );
+      });
+      bodies.push(JSON.stringify(body));
+    }
+    const chainPid = fixture.chain.child.pid as number;
+
+    log(`${node}: measuring the chain's own rate of ownership reads...`);
+    const chainReads = await measureChainReads(fixture.chain.rpcUrl, fixture.chain.market, tokens, chainPid);
+
+    const runs: Run[] = [];
+    let httpCpuMs = 0;
+    const scenarios = [
+      {
+        label: `${WORKERS} workers, confirmations 0: every re-key reads the chain`,
+        workers: WORKERS,
+        depth: 0,
+      },
+      {
+        label: `${WORKERS} workers, confirmations 1: ownership reads shared per block`,
+        workers: WORKERS,
+        depth: 1,
+      },
+      { label: "1 process, confirmations 0 (reference)", workers: 1, depth: 0 },
+    ];
+    // At confirmations 1 the last purchase is not yet deep enough: one more block makes every license so.
+    await fixture.publicClient.request({ method: "evm_mine" as never });
+    for (const scenario of scenarios) {
+      const started = await startVerifierProcess({
+        SUPERDIST_RPC_URL: fixture.chain.rpcUrl,
+        SUPERDIST_CHAIN_ID: String(fixture.chain.chainId),
+        SUPERDIST_MARKET: fixture.chain.market,
+        SUPERDIST_VERIFIER_IDENTITY: fixture.verifier.identity,
+        SUPERDIST_VERIFIER_PORT: String(await freePort()),
+        SUPERDIST_VERIFIER_WORKERS: String(scenario.workers),
+        SUPERDIST_VERIFIER_CONFIRMATIONS: String(scenario.depth),
+        // The load comes from one address and reuses each license many times: lift both limits.
+        SUPERDIST_VERIFIER_RATE_IP: "1000000/1000000",
+        SUPERDIST_VERIFIER_RATE_TOKEN: "1000000/1000000",
+      });
+      try {
+        log(
+          `${node}, ${scenario.label}: warming up for ${WARMUP_S} s, then ${DURATION_S} s at saturation...`,
+        );
+        await load(started.url, bodies, WARMUP_S);
+        const verifierBefore = await verifierCpuSeconds(started.url);
+        const chainBefore = treeCpuSeconds(chainPid);
+        const loadBefore = process.cpuUsage();
+        const result = await load(started.url, bodies, DURATION_S);
+        const loadUsed = process.cpuUsage(loadBefore);
+        const chainUsed = treeCpuSeconds(chainPid) - chainBefore;
+        // /metrics itself costs a little CPU; over thousands of requests it is noise.
+        const verifierUsed = (await verifierCpuSeconds(started.url)) - verifierBefore;
+        const served = Math.max(1, result["2xx"]);
+        // Saturation queues requests behind each other; half the measured rate shows the latency of a verifier
+        // that keeps up with its load.
+        const halfRate = Math.max(1, Math.floor(served / DURATION_S / 2));
+        const steady = await load(started.url, bodies, DURATION_S, halfRate);
+        runs.push({
+          label: scenario.label,
+          rate: result["2xx"] / DURATION_S,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          steady: { rate: halfRate, p50: steady.latency.p50, p99: steady.latency.p99 },
+          failed:
+            result.non2xx + result.errors + result.timeouts + steady.non2xx + steady.errors + steady.timeouts,
+          verifierCpuMs: (verifierUsed * 1000) / served,
+          chainCpuMs: (chainUsed * 1000) / served,
+          loadCpuMs: (loadUsed.user + loadUsed.system) / 1000 / served,
+        });
+        if (scenario === scenarios[0]) httpCpuMs = await measureHttpOnly(started.url);
+      } finally {
+        await stopProcess(started.child);
+      }
+    }
+    results.push({ node, chainReads, runs, httpCpuMs });
+  } finally {
+    await fixture.stop();
   }
-  const bodies = signed.map((body) => JSON.stringify(body));
+}
+const loadEnd = loadavg()[0] ?? 0;
 
-  const port = await freePort();
-  const started = await startVerifierProcess({
-    SUPERDIST_RPC_URL: fixture.chain.rpcUrl,
-    SUPERDIST_CHAIN_ID: String(fixture.chain.chainId),
-    SUPERDIST_MARKET: fixture.chain.market,
-    SUPERDIST_VERIFIER_IDENTITY: fixture.verifier.identity,
-    SUPERDIST_VERIFIER_PORT: String(port),
-    // The load comes from one address and reuses each license many times: lift both limits.
-    SUPERDIST_VERIFIER_RATE_IP: "1000000/1000000",
-    SUPERDIST_VERIFIER_RATE_TOKEN: "1000000/1000000",
-  });
-  verifier = started.child;
-
-  log(`warming up for ${WARMUP_S} s...`);
-  await load(started.url, bodies, WARMUP_S);
-  log(`loading for ${DURATION_S} s with ${CONNECTIONS} connections...`);
-  const loadBefore = loadavg()[0] ?? 0;
-  const cpuBefore = await verifierCpuSeconds(started.url);
-  const result = await load(started.url, bodies, DURATION_S);
-  const cpuAfter = await verifierCpuSeconds(started.url);
-  // /metrics itself costs a little CPU; over thousands of requests it is noise.
-  const served = result["2xx"];
-  const failed = result.non2xx + result.errors + result.timeouts;
-  const cpuPerRequestMs = ((cpuAfter - cpuBefore) * 1000) / Math.max(1, served);
-  // Saturation queues requests behind each other; half the measured rate shows the latency of a verifier
-  // that keeps up with its load.
-  const halfRate = Math.max(1, Math.floor(served / DURATION_S / 2));
-  log(`loading at a steady ${halfRate} re-keys/s for ${DURATION_S} s...`);
-  const steady = await load(started.url, bodies, DURATION_S, halfRate);
-
-  log("measuring the crypto floor...");
-  const sample = signed[0] as RekeyBody;
-  const header = decodeBase64(sample.header) as Uint8Array;
-  const digest = hashTypedData(
-    rekeyTypedData({
-      chainId: fixture.chain.chainId,
-      market: fixture.chain.market,
-      tokenId: BigInt(sample.tokenId),
-      recipient: sample.recipient,
-      header,
-      deadline: BigInt(sample.deadline),
+/** Ownership reads as the verifier sends them (batched, 16 in flight), straight from this process. */
+async function measureChainReads(rpcUrl: string, market: Hex, tokens: bigint[], chainPid: number) {
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0, batch: { wait: 2 } }) });
+  const seconds = 5;
+  const cpuBefore = treeCpuSeconds(chainPid);
+  const end = performance.now() + seconds * 1000;
+  let reads = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, lane) => {
+      while (performance.now() < end) {
+        await client.readContract({
+          address: market,
+          abi: superdistMarketAbi,
+          functionName: "license",
+          args: [tokens[(reads + lane) % tokens.length] as bigint],
+        });
+        reads++;
+      }
     }),
   );
+  return { rate: reads / seconds, cpuMs: ((treeCpuSeconds(chainPid) - cpuBefore) * 1000) / reads };
+}
+
+/** The verifier's CPU per request of its cheapest route: the HTTP server, routing and logging, no crypto or chain. */
+async function measureHttpOnly(url: string): Promise<number> {
+  const before = await verifierCpuSeconds(url);
+  const result = await autocannon({
+    url: `${url}/v1/recipient`,
+    connections: CONNECTIONS,
+    duration: 5,
+    requests: [{ method: "GET" }],
+  });
+  return (((await verifierCpuSeconds(url)) - before) * 1000) / Math.max(1, result["2xx"]);
+}
+
+async function measureFloor() {
+  log("measuring the crypto floor...");
+  const account = (await import("viem/accounts")).privateKeyToAccount(`0x${"11".repeat(32)}`);
+  const header = new Uint8Array(randomBytes(300));
+  const parameters = {
+    chainId: 31337,
+    market: account.address,
+    tokenId: 123n,
+    recipient: "age1...",
+    header,
+    deadline: 1n,
+  };
+  const hash = rekeyDigest(parameters);
+  const signature = await account.sign({ hash });
+  const fileKey = randomBytes(16);
   const ours = generateKeyPairSync("x25519");
   const theirs = generateKeyPairSync("x25519");
-  const recoverMs = await cpuPerCall(500, () =>
-    recoverAddress({ hash: digest, signature: sample.signature }),
-  );
   const x25519Ms = await cpuPerCall(2000, () =>
     diffieHellman({ privateKey: ours.privateKey, publicKey: theirs.publicKey }),
   );
-  const hmacMs = await cpuPerCall(2000, () => createHmac("sha256", content.fileKey).update(header).digest());
-  const floorMs = recoverMs + 2 * x25519Ms + hmacMs;
-
-  // What the package library spends per re-key today, for comparison with the floor.
-  const parsed = parseHeader(header);
-  const identityKey = await importIdentityKey(fixture.verifier.identity);
-  const unwrapMs = await cpuPerCall(300, () => unwrapHeader(parsed, [identityKey]));
-  const unwrapped = await unwrapHeader(parsed, [identityKey]);
-  const macMs = await cpuPerCall(1000, () => verifyHeaderMac(parsed, content.fileKey));
-  const writeMs = await cpuPerCall(300, () =>
-    rekeyHeader({
-      header: parsed,
-      fileKey: content.fileKey,
-      holderRecipients: [holder.recipient],
-      verifierRecipient: fixture.verifier.recipient,
-      holderTokenId: 1n,
-      verifierStanza: unwrapped?.stanza,
-    }),
-  );
-  const libraryMs = recoverMs + unwrapMs + macMs + writeMs;
-
-  const fixed = (n: number, digits = 2) => n.toFixed(digits);
-  const targets = {
-    rate: served / DURATION_S >= 500,
-    p99: result.latency.p99 < 50,
-    cpu: cpuPerRequestMs <= 2 * floorMs,
+  const keygenMs = await cpuPerCall(2000, () => generateKeyPairSync("x25519"));
+  // Per re-key: a wrap key and a MAC key for the header presented, the same for the one written.
+  const symmetricMs = await cpuPerCall(2000, () => {
+    for (let i = 0; i < 2; i++) {
+      const wrapKey = Buffer.from(
+        hkdfSync("sha256", fileKey, header.subarray(0, 64), "age-encryption.org/v1/X25519", 32),
+      );
+      const cipher = createCipheriv("chacha20-poly1305", wrapKey, Buffer.alloc(12), { authTagLength: 16 });
+      cipher.update(fileKey);
+      cipher.final();
+      cipher.getAuthTag();
+      const macKey = Buffer.from(hkdfSync("sha256", fileKey, Buffer.alloc(0), "header", 32));
+      createHmac("sha256", macKey).update(header).digest();
+    }
+  });
+  const keccakMs = await cpuPerCall(2000, () => {
+    rekeyDigest(parameters);
+    keyCommitment(fileKey);
+  });
+  const recoverMs = await cpuPerCall(2000, () => defaultSignatureRecovery.recover(hash, signature));
+  const nobleMs = await cpuPerCall(300, () => recoverWithNoble(hash, signature));
+  return {
+    totalMs: recoverMs + 2 * x25519Ms + keygenMs + symmetricMs + keccakMs,
+    recoverMs,
+    nobleMs,
+    x25519Ms,
+    keygenMs,
+    symmetricMs,
+    keccakMs,
   };
-  const table = markdownTable(
-    ["measure", "value", "target"],
-    [
-      ["re-keys/s (mean)", fixed(served / DURATION_S, 0), `≥ 500 ${targets.rate ? "✓" : "✗"}`],
-      ["latency p50 at saturation", `${result.latency.p50} ms`, ""],
-      ["latency p99 at saturation", `${result.latency.p99} ms`, `< 50 ms ${targets.p99 ? "✓" : "✗"}`],
+}
+
+const fixed = (n: number, digits = 2) => n.toFixed(digits);
+const mark = (ok: boolean) => (ok ? "✓" : "✗");
+const rows: (string | number)[][] = [];
+for (const { node, chainReads, runs, httpCpuMs } of results) {
+  rows.push([
+    `**${node}**: ownership reads/s the chain answers one client (batched, 16 in flight)`,
+    fixed(chainReads.rate, 0),
+    "",
+    `chain CPU ${fixed(chainReads.cpuMs, 3)} ms per read`,
+  ]);
+  for (const run of runs) {
+    const main = !run.label.includes("reference");
+    rows.push(
       [
-        `latency p50 / p99 at a steady ${halfRate} re-keys/s`,
-        `${steady.latency.p50} / ${steady.latency.p99} ms`,
+        `${node}, ${run.label}: re-keys/s at saturation`,
+        fixed(run.rate, 0),
+        main ? `≥ ${targets.rate} ${mark(run.rate >= targets.rate)}` : "",
         "",
       ],
-      ["failed requests", failed + steady.non2xx + steady.errors + steady.timeouts, "0"],
-      ["verifier CPU per re-key", `${fixed(cpuPerRequestMs)} ms`, `≤ 2 × floor ${targets.cpu ? "✓" : "✗"}`],
-      ["floor: 1 recovery + 2 X25519 + HMAC", `${fixed(floorMs)} ms`, ""],
-      ["– secp256k1 recovery (viem / noble)", `${fixed(recoverMs)} ms`, ""],
-      ["– X25519, each (node:crypto)", `${fixed(x25519Ms, 3)} ms`, ""],
-      ["– HMAC-SHA256 of the header", `${fixed(hmacMs, 3)} ms`, ""],
-      ["library crypto per re-key (recovery, unwrap, MAC, new header)", `${fixed(libraryMs)} ms`, ""],
-      ["– unwrap the verifier stanza (MAC included)", `${fixed(unwrapMs)} ms`, ""],
-      ["– write the new header (a new holder stanza, the verifier's kept)", `${fixed(writeMs)} ms`, ""],
-    ],
-  );
-  const body = [
-    "## Verifier re-keys",
-    "",
-    `\`npm run bench:verifier\`: the verifier process against a local Hardhat node on loopback, ${CONNECTIONS} autocannon connections for ${DURATION_S} s after ${WARMUP_S} s of warm-up, ${TOKENS} licenses with one pre-signed request each, confirmations 0, info logging on. CPU is the verifier process's own (\`process_cpu_seconds_total\` from its /metrics) divided by the re-keys served. Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, shared with the node and the load generator; 1-minute load average ${loadBefore.toFixed(1)} when the run started.`,
-    "",
-    table,
-    "",
-    "Where the verifier's CPU goes, from a V8 CPU profile of the verifier under the same load (taken once with `--cpu-prof`, start-up excluded; this script does not regenerate it): secp256k1 recovery (noble, inside viem) 44 %, the rest of the signature check (EIP-712 encoding, keccak) 5 %, the age header work (X25519, HKDF, ChaCha20-Poly1305, HMAC, parsing and writing) 11 %, the JSON-RPC client of the ownership read 9 %, the HTTP server 9 %, garbage collection 6 %, validation and logging 2 %, promise scheduling and sockets the rest. Per re-key the libraries do three X25519 operations through `node:crypto`: one to unwrap (the verifier's stanza is tried first, and the identity's public key is derived once per key, not per header) and two for the holder's new stanza (an ephemeral key, then the agreement); the verifier's stanza of the presented header is kept as it is, since it already wraps the same file key to the same recipient.",
-  ].join("\n");
-  process.stdout.write(`${table}\n`);
-  await writeBenchmarkSection("verifier", body);
-} finally {
-  if (verifier && verifier.exitCode === null) {
-    const exited = once(verifier, "exit");
-    verifier.kill("SIGTERM");
-    await exited;
+      [
+        "– latency p50 / p99 at saturation",
+        `${run.p50} / ${run.p99} ms`,
+        main ? `p99 < ${targets.p99Ms} ms ${mark(run.p99 < targets.p99Ms)}` : "",
+        `at a steady ${run.steady.rate}/s: ${run.steady.p50} / ${run.steady.p99} ms`,
+      ],
+      [
+        "– CPU per re-key: verifier / chain / load generator",
+        `${fixed(run.verifierCpuMs)} / ${fixed(run.chainCpuMs)} / ${fixed(run.loadCpuMs)} ms`,
+        main
+          ? `verifier ≤ ${targets.cpuOfFloor} × floor = ${fixed(targets.cpuOfFloor * floor.totalMs)} ms ${mark(run.verifierCpuMs <= targets.cpuOfFloor * floor.totalMs)}`
+          : "",
+        `${fixed(run.verifierCpuMs / floor.totalMs, 1)} × floor`,
+      ],
+      ["– failed requests", run.failed, main ? "0" : "", ""],
+    );
   }
-  await fixture.stop();
+  rows.push([
+    `${node}: verifier CPU per \`GET /v1/recipient\` (HTTP, routing, logging; no crypto, no chain)`,
+    `${fixed(httpCpuMs)} ms`,
+    "",
+    `${fixed(httpCpuMs / floor.totalMs, 1)} × floor`,
+  ]);
 }
+rows.push(
+  ["floor: the crypto of one re-key, fastest implementation here", `${fixed(floor.totalMs)} ms`, "", ""],
+  [
+    "– secp256k1 recovery (libsecp256k1 via `secp256k1`)",
+    `${fixed(floor.recoverMs, 3)} ms`,
+    "",
+    `noble (viem), the fallback: ${fixed(floor.nobleMs)} ms`,
+  ],
+  [
+    "– X25519: unwrap, and the new stanza's agreement (node:crypto), 2 ×",
+    `${fixed(floor.x25519Ms, 3)} ms`,
+    "",
+    "",
+  ],
+  ["– X25519 ephemeral key for the new stanza (node:crypto)", `${fixed(floor.keygenMs, 3)} ms`, "", ""],
+  [
+    "– 4 HKDF-SHA256, 2 ChaCha20-Poly1305 of the file key, 2 HMAC-SHA256 of the header (node:crypto)",
+    `${fixed(floor.symmetricMs, 3)} ms`,
+    "",
+    "",
+  ],
+  [
+    "– keccak-256: EIP-712 digest (4 hashes), key commitment (noble; Node has no keccak)",
+    `${fixed(floor.keccakMs, 3)} ms`,
+    "",
+    "",
+  ],
+);
+const table = markdownTable(["measure", "value", "target", "beside it"], rows);
+const readBound = results.filter(({ chainReads, runs }) =>
+  runs.some((run) => run.label.includes("confirmations 0") && run.rate >= 0.9 * chainReads.rate),
+);
+const readsVerdict =
+  readBound.length === 0
+    ? "the verifier never asked as many reads a second as the chain answers one client, so the chain's rate of `eth_call`s was not the limit, its CPU was."
+    : `on ${readBound.map((r) => r.node).join(" and ")} the verifier came within 10 % of the reads a second the chain answers one client: there the chain's \`eth_call\` rate is the limit.`;
+const chainSummary = results
+  .map(({ node, chainReads }) => `${fixed(chainReads.cpuMs, 3)} ms of ${node}'s CPU per read`)
+  .join(", ");
+
+const body = [
+  "## Verifier re-keys",
+  "",
+  `\`npm run bench:verifier\`: the verifier (\`npm run verifier\`, \`SUPERDIST_VERIFIER_WORKERS\` as named) against a local Hardhat node, then against anvil ${"(`@foundry-rs/anvil`)"}, on loopback; ${CONNECTIONS} autocannon connections from the benchmark's own process for ${DURATION_S} s after ${WARMUP_S} s of warm-up, then ${DURATION_S} s at half the rate reached; ${TOKENS} licenses of one content, one pre-signed request each, cycled; info logging on. Verifier CPU is \`process_cpu_seconds_total\` from its /metrics (every worker and the primary), the chain's is its process tree's from /proc, the load generator's is this process's, each divided by the re-keys served. Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, shared by the verifier, the chain, the load generator and other work: 1-minute load average ${loadStart.toFixed(1)} when the run started, ${loadEnd.toFixed(1)} at its end.`,
+  "",
+  table,
+  "",
+  `What bounds it: the two cores. At saturation the verifier's workers, the chain and autocannon share them with each other and with whatever else the machine runs, so the rate is at most about 2 CPU-seconds a second divided by what all three spend on one re-key (the CPU rows). The chain's part is the ownership read: ${chainSummary}. At confirmations 0 every re-key costs one, batched with the reads of concurrent re-keys; ${readsVerdict} At confirmations 1 the reads of a token at the confirmed block are shared, and with ${TOKENS} licenses cycled nearly every read is one already made, so the chain drops out: that row is the best case, as real traffic rarely asks for one token twice in a block. Tail latencies and rates swing with the machine's other load from one run to the next.`,
+  "",
+  "Where the verifier's CPU goes beyond the floor, from a V8 profile of one verifier process with libsecp256k1 under this load (taken once with `--cpu-prof`, before the EIP-712 digest was cut to four hashes; this script does not regenerate it): keccak-256 in viem 11 %, the JSON-RPC client of the ownership read (fetch) 8 %, X25519 through node:crypto 9 %, garbage collection 6 %, signature recovery 6 % (44 % when noble did it), the age header library's own JavaScript (noble's HKDF, HMAC and SHA-256, parsing, writing, bech32) 10 %, the HTTP server, Hono and its web streams 7 %, socket writes and the log line 5 %, schema checks, base64 and promise scheduling the rest. The `GET /v1/recipient` row, the HTTP server with routing and a log line, is a quarter of the floor: what a re-key spends beyond the floor is its own JavaScript around the crypto, spread over many libraries, so the CPU target (1.5 × the floor) is not met.",
+].join("\n");
+process.stdout.write(`${table}\n`);
+await writeBenchmarkSection("verifier", body);

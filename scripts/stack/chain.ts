@@ -3,8 +3,9 @@
  * the benchmarks and the end-to-end tests all run on. `stop()` kills the node and drops its deployment journal.
  */
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Deployment } from "@superdist/contracts";
 import { createPublicClient, type Hex, http } from "viem";
@@ -31,6 +32,8 @@ export type LocalChain = Required<Deployment> & Service & { rpcUrl: string; priv
 export type StartLocalChainParameters = {
   /** A free loopback port when not given. */
   port?: number;
+  /** `hardhat node` (the default), or Foundry's `anvil` from npm: the same chain id, accounts and contracts. */
+  node?: "hardhat" | "anvil";
   /** Every line the node prints is appended here. */
   logFile?: string;
 };
@@ -39,12 +42,18 @@ export type StartLocalChainParameters = {
 export async function startLocalChain(parameters: StartLocalChainParameters = {}): Promise<LocalChain> {
   const port = parameters.port ?? (await freePort());
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const node = startService(
-    "hardhat node",
-    process.execPath,
-    [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)],
-    { cwd: ROOT, logFile: parameters.logFile },
-  );
+  const node =
+    parameters.node === "anvil"
+      ? startService("anvil", anvilBinary(), ["--host", "127.0.0.1", "--port", String(port)], {
+          cwd: ROOT,
+          logFile: parameters.logFile,
+        })
+      : startService(
+          "hardhat node",
+          process.execPath,
+          [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)],
+          { cwd: ROOT, logFile: parameters.logFile },
+        );
   // A journal of its own, so that chains started side by side (or one after another) never share one.
   const deploymentId = `local-${port}-${Date.now()}`;
   const stop = async () => {
@@ -60,6 +69,15 @@ export async function startLocalChain(parameters: StartLocalChainParameters = {}
     await stop();
     throw error;
   }
+}
+
+// `@foundry-rs/anvil` finds its binary through a platform package; starting that directly saves a Node process.
+function anvilBinary(): string {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  const manifest = createRequire(import.meta.url).resolve(
+    `@foundry-rs/anvil-${process.platform}-${arch}/package.json`,
+  );
+  return join(dirname(manifest), "bin", "anvil");
 }
 
 /**

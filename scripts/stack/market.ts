@@ -19,7 +19,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { type LocalChain, startLocalChain } from "./chain.ts";
+import { type LocalChain, type StartLocalChainParameters, startLocalChain } from "./chain.ts";
 
 export const PRICE = 1_000_000n;
 
@@ -50,9 +50,11 @@ export type MarketFixture = {
   stop(): Promise<void>;
 };
 
-/** A real Hardhat node with the market deployed, a verifier identity, and helpers to publish and buy. */
-export async function startMarketFixture(): Promise<MarketFixture> {
-  const chain = await startLocalChain();
+/** A real Hardhat node (or anvil) with the market deployed, a verifier identity, and helpers to publish and buy. */
+export async function startMarketFixture(
+  options: Pick<StartLocalChainParameters, "node"> = {},
+): Promise<MarketFixture> {
+  const chain = await startLocalChain(options);
   const transport = http(chain.rpcUrl);
   const publicClient = createPublicClient({ chain: hardhat, transport }) as PublicClient;
   const accounts = chain.privateKeys.map((key) => privateKeyToAccount(key));

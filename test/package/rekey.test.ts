@@ -93,6 +93,53 @@ describe("rekeyFile", () => {
     );
   });
 
+  test("a header as long as the old one goes over a copy of the whole file; the source stays as it was", async () => {
+    await rekeyFile(
+      tmp.path("first.age"),
+      tmp.path("five.age"),
+      await verifierRekey(sealed.header.bytes, 5n),
+    );
+    const five = await readFile(tmp.path("five.age"));
+    const current = parseHeader(five);
+    const next = await keyPair();
+    const newHeader = await verifierRekey(current.bytes, 6n, next);
+    assert.equal(newHeader.length, current.bytes.length);
+    const { header, packageSize } = await rekeyFile(tmp.path("five.age"), tmp.path("six.age"), newHeader);
+    const six = await readFile(tmp.path("six.age"));
+    assert.equal(packageSize, six.length);
+    assert.equal(header.lineage.holderTokenId, 6n);
+    assert.deepEqual(new Uint8Array(six.subarray(0, newHeader.length)), newHeader);
+    assert.equal(sha256(six.subarray(newHeader.length)), sha256(five.subarray(current.bytes.length)));
+    assert.equal(sha256(await readFile(tmp.path("five.age"))), sha256(five));
+    await decryptFile(tmp.path("six.age"), tmp.path("six.out"), [next.identity]);
+    assert.equal(sha256(await readFile(tmp.path("six.out"))), sha256(plaintext));
+  });
+
+  test("inPlace writes a header of the same length over the old one; another length still goes through a copy", async () => {
+    await rekeyFile(tmp.path("first.age"), tmp.path("own.age"), await verifierRekey(sealed.header.bytes, 5n));
+    const before = await readFile(tmp.path("own.age"));
+    const current = parseHeader(before);
+    const next = await keyPair();
+    const sameLength = await verifierRekey(current.bytes, 7n, next);
+    await rekeyFile(tmp.path("own.age"), tmp.path("own.age"), sameLength, { inPlace: true });
+    const after = await readFile(tmp.path("own.age"));
+    assert.equal(after.length, before.length);
+    assert.deepEqual(new Uint8Array(after.subarray(0, sameLength.length)), sameLength);
+    assert.equal(sha256(after.subarray(sameLength.length)), sha256(before.subarray(current.bytes.length)));
+    await decryptFile(tmp.path("own.age"), tmp.path("own.out"), [next.identity]);
+    assert.equal(sha256(await readFile(tmp.path("own.out"))), sha256(plaintext));
+
+    const longer = await verifierRekey(sameLength, 12345n, next);
+    await rekeyFile(tmp.path("own.age"), tmp.path("own.age"), longer, { inPlace: true });
+    const third = await readFile(tmp.path("own.age"));
+    assert.equal(parseHeader(third).lineage.holderTokenId, 12345n);
+    assert.equal(sha256(third.subarray(longer.length)), sha256(before.subarray(current.bytes.length)));
+    assert.deepEqual(
+      (await tmp.entries()).filter((e) => e.endsWith(".part")),
+      [],
+    );
+  });
+
   test("refuses a header for other content or with bytes after it, and writes nothing", async () => {
     const otherContent = await writeHeader({
       fileKey: crypto.getRandomValues(new Uint8Array(16)),

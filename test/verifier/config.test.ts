@@ -116,6 +116,7 @@ describe("configFromEnv", () => {
       SUPERDIST_VERIFIER_RATE_IP: "100/20",
       SUPERDIST_VERIFIER_RATE_TOKEN: "3/0.5",
       SUPERDIST_VERIFIER_LOG_LEVEL: "warn",
+      SUPERDIST_VERIFIER_WORKERS: "2",
     });
     assert.deepEqual(
       { ...config, identities: [...config.identities] },
@@ -127,6 +128,7 @@ describe("configFromEnv", () => {
         recipient: await identityToRecipient(identity),
         generatedIdentityFile: undefined,
         confirmations: 3,
+        workers: 2,
         rpcTimeoutMs: 500,
         rpcBatchWaitMs: 0,
         host: "127.0.0.2",
@@ -156,6 +158,16 @@ describe("configFromEnv", () => {
     assert.equal(config.trustProxy, false);
     assert.equal(config.logLevel, undefined);
     assert.deepEqual(config.rateLimits, {});
+    assert.equal(config.workers, 1);
+  });
+
+  test("the verifier runs in at least one process", async () => {
+    for (const value of ["0", "-1", "two", "1.5"]) {
+      await assert.rejects(
+        configFromEnv({ SUPERDIST_VERIFIER_IDENTITY: identity, SUPERDIST_VERIFIER_WORKERS: value }),
+        { code: "VERIFIER_CONFIG", message: /SUPERDIST_VERIFIER_WORKERS/ },
+      );
+    }
   });
 
   test("a rate needs a burst of at least one and a positive refill", async () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { superdistMarketAbi } from "@superdist/contracts";
 import { parseHeader, unwrapFileKey, writeHeader } from "@superdist/package";
 import {
   ChainReader,
@@ -12,6 +13,7 @@ import {
 } from "@superdist/verifier";
 import { pino } from "pino";
 import {
+  encodeFunctionData,
   type PrivateKeyAccount,
   parseSignature,
   serializeCompactSignature,
@@ -574,6 +576,62 @@ describe("verifier refusals", () => {
       status = (await postRekey(confirmed.app, body)).status;
     }
     assert.equal(status, 200);
+  });
+
+  test("with confirmations, re-keys at one confirmed block share an ownership read, and a transfer counts once that deep", async () => {
+    const proxy = await startRpcProxy(fixture.chain.rpcUrl);
+    const confirmed = await verifierFor(fixture, { confirmations: 2, rpcUrl: proxy.url });
+    const mine = (blocks: number) =>
+      fixture.publicClient.request({
+        method: "hardhat_mine" as never,
+        params: [`0x${blocks.toString(16)}`] as never,
+      });
+    // The verifier may reuse a block number for up to a second, so a new depth shows within a few attempts.
+    const statusOnceSettled = async (body: object, wanted: number) => {
+      let status = 0;
+      for (let attempt = 0; attempt < 20 && status !== wanted; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+        status = (await postRekey(confirmed.app, body)).status;
+      }
+      return status;
+    };
+    try {
+      const token = await fixture.buy(content.contentId, buyer);
+      await mine(2);
+      const sellerBody = await validBody({ tokenId: token });
+      assert.equal(await statusOnceSettled(sellerBody, 200), 200);
+      const readOfToken = encodeFunctionData({
+        abi: superdistMarketAbi,
+        functionName: "license",
+        args: [token],
+      });
+      const ownershipReads = () =>
+        proxy.calls.filter(
+          (call) => call.method === "eth_call" && (call.params[0] as { data?: string }).data === readOfToken,
+        ).length;
+      const reads = ownershipReads();
+      for (let i = 0; i < 5; i++) {
+        const again = await validBody({ tokenId: token, deadline: rekeyDeadline(600 + i) });
+        assert.equal((await postRekey(confirmed.app, again)).status, 200);
+      }
+      assert.equal(ownershipReads(), reads);
+
+      await fixture.transfer(token, buyer, stranger.address);
+      // At the confirmed depth the transfer has not happened yet.
+      assert.equal((await postRekey(confirmed.app, sellerBody)).status, 200);
+      await mine(2);
+      assert.equal(await statusOnceSettled(sellerBody, 403), 403);
+      await assertRefused(await postRekey(confirmed.app, sellerBody), 403, "NOT_OWNER");
+      const buyerBody = await signedRekeyBody(fixture.chain, stranger, {
+        header: content.header,
+        tokenId: token,
+        recipient: holder.recipient,
+      });
+      assert.equal((await postRekey(confirmed.app, buyerBody)).status, 200);
+    } finally {
+      await confirmed.close();
+      await proxy.close();
+    }
   });
 
   test("a verifier pointed at an RPC of another chain refuses to start", async () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -16,11 +17,14 @@ import {
   loadIdentity,
   RateLimiter,
   rekeyDeadline,
+  rekeyDigest,
+  rekeyTypedData,
   requestRekey,
   ServedRequests,
   VerifierError,
   verifierErrorStatus,
 } from "@superdist/verifier";
+import { getAddress, hashTypedData, toHex } from "viem";
 import { afterAll, describe, test } from "vitest";
 
 const verifierSrc = fileURLToPath(new URL("../../packages/verifier/src/", import.meta.url));
@@ -222,6 +226,23 @@ describe("deadline helper", () => {
     const now = Date.now();
     assert.equal(rekeyDeadline(60, now), BigInt(Math.floor(now / 1000) + 60));
     assert.equal(rekeyDeadline(10 * 3600, now), BigInt(Math.floor(now / 1000) + 3600));
+  });
+});
+
+describe("re-key digest", () => {
+  test("is the EIP-712 digest wallets sign, for any token, recipient, header, deadline and domain", () => {
+    const markets = [getAddress(toHex(randomBytes(20))), getAddress(toHex(randomBytes(20)))];
+    for (let i = 0; i < 100; i++) {
+      const parameters = {
+        chainId: [1, 31337, 8453n, 2 ** 40][i % 4] as number | bigint,
+        market: markets[i % 2] as `0x${string}`,
+        tokenId: i % 10 === 0 ? 2n ** 256n - 1n : BigInt(toHex(randomBytes(1 + (i % 32)))),
+        recipient: i % 7 === 0 ? "" : `age1${toHex(randomBytes(i)).slice(2)}é`,
+        header: new Uint8Array(randomBytes(i * 13)),
+        deadline: BigInt(i * 1_000_003),
+      };
+      assert.equal(rekeyDigest(parameters), hashTypedData(rekeyTypedData(parameters)));
+    }
   });
 });
 

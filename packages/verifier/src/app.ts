@@ -12,7 +12,7 @@ import { ChainReader, chainRetryAfterSeconds } from "./chain.ts";
 import { type ResolvedVerifierConfig, resolveConfig, type VerifierConfig } from "./config.ts";
 import { VerifierError } from "./errors.ts";
 import { importIdentityKey } from "./identity.ts";
-import { VerifierMetrics } from "./metrics.ts";
+import { renderMetrics, VerifierMetrics } from "./metrics.ts";
 import { RateLimiter } from "./rateLimit.ts";
 import { type RekeyContext, rateLimited, rekey } from "./rekey.ts";
 import { ServedRequests } from "./servedRequests.ts";
@@ -30,6 +30,8 @@ export type VerifierApp = {
   recipient: string;
   config: ResolvedVerifierConfig;
   logger: Logger;
+  /** This process's counters. */
+  metrics: VerifierMetrics;
   close(): Promise<void>;
 };
 
@@ -247,7 +249,11 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     }
   });
 
-  app.get("/metrics", (c) => c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
+  const collectMetrics = config.collectMetrics;
+  app.get("/metrics", async (c) => {
+    const text = collectMetrics ? renderMetrics(await collectMetrics(metrics.snapshot())) : metrics.render();
+    return c.text(text, 200, { "content-type": "text/plain; version=0.0.4" });
+  });
 
   for (const route of routes) {
     app.all(route, (c) => errorResponse(c, new VerifierError("METHOD_NOT_ALLOWED", "Method not allowed.")));
@@ -269,6 +275,7 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     recipient,
     config: resolved,
     logger,
+    metrics,
     close: async () => {},
   };
 }

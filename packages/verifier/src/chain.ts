@@ -37,6 +37,7 @@ const statusCacheMs = 1000;
 
 // Key commitments never change once published, so a bounded cache of them saves one RPC read per re-key.
 const maxCachedCommitments = 10_000;
+const maxCachedLicenses = 10_000;
 
 /**
  * Everything the verifier asks the chain. Reverts of the market are mapped to stable error codes; anything else
@@ -48,6 +49,9 @@ export class ChainReader {
   readonly signatureClient: PublicClient;
   readonly #parameters: ChainReaderParameters;
   readonly #commitments = new Map<bigint, Promise<Hex>>();
+  /** Licenses read at `#licensesAt`, the newest confirmed block a request has named. */
+  readonly #licenses = new Map<bigint, Promise<LicenseRecord>>();
+  #licensesAt = -1n;
   #status: { readAtMs: number; promise: Promise<{ chainId: number; blockNumber: bigint }> } | undefined;
 
   constructor(parameters: ChainReaderParameters) {
@@ -95,8 +99,31 @@ export class ChainReader {
     return read;
   }
 
-  /** Owner and content of a license token; `TOKEN_NOT_FOUND` if it does not exist (at `block`). */
-  async license(tokenId: bigint, block: ReadBlock): Promise<LicenseRecord> {
+  /**
+   * Owner and content of a license token; `TOKEN_NOT_FOUND` if it does not exist (at `block`). At a block number
+   * (confirmations above 0), requests for one token share one read while that block is the newest confirmed one:
+   * what a block number holds changes only in a reorganisation deeper than the confirmations, which the depth is
+   * there to rule out. At `latest` every request reads the chain, so that a transfer counts from the block it is in.
+   */
+  license(tokenId: bigint, block: ReadBlock): Promise<LicenseRecord> {
+    if (!("blockNumber" in block) || block.blockNumber < this.#licensesAt)
+      return this.#readLicense(tokenId, block);
+    if (block.blockNumber > this.#licensesAt || this.#licenses.size >= maxCachedLicenses) {
+      this.#licenses.clear();
+      this.#licensesAt = block.blockNumber;
+    }
+    const cached = this.#licenses.get(tokenId);
+    if (cached) return cached;
+    const read = this.#readLicense(tokenId, block);
+    this.#licenses.set(tokenId, read);
+    // A token not minted yet may be by the next block, and an RPC failure says nothing about the token.
+    read.catch(() => {
+      if (this.#licenses.get(tokenId) === read) this.#licenses.delete(tokenId);
+    });
+    return read;
+  }
+
+  async #readLicense(tokenId: bigint, block: ReadBlock): Promise<LicenseRecord> {
     const license = await guard(
       this.client.readContract({
         address: this.#parameters.market,

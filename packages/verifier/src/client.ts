@@ -9,6 +9,7 @@ export {
   maxDeadlineAheadSeconds,
   type RekeyTypedDataParameters,
   rekeyDeadline,
+  rekeyDigest,
   rekeyDomain,
   rekeyTypedData,
   rekeyTypes,

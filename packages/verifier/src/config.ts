@@ -2,6 +2,7 @@ import { resolveDeployment } from "@superdist/contracts";
 import { SuperdistError, type SuperdistErrorOptions } from "@superdist/errors";
 import { type Logger, pino } from "pino";
 import { type Address, getAddress, isAddress } from "viem";
+import type { MetricsSnapshot } from "./metrics.ts";
 import type { RateLimitRule } from "./rateLimit.ts";
 
 /** A setting the verifier cannot start with; its message names the setting. */
@@ -63,6 +64,8 @@ export type VerifierConfig = {
   /** Used when no `logger` is given (default "info"). */
   logLevel?: string | undefined;
   logger?: Logger | undefined;
+  /** What /metrics adds up, given this process's counters: a cluster worker's gathers every worker's. */
+  collectMetrics?: ((own: MetricsSnapshot) => Promise<readonly MetricsSnapshot[]>) | undefined;
 };
 
 export const defaultLimits: VerifierLimits = {
@@ -85,7 +88,7 @@ export const defaultSignatureCallRate: RateLimitRule = { capacity: 5, refillPerS
 export const defaultPort = 8787;
 
 export type ResolvedVerifierConfig = Required<
-  Omit<VerifierConfig, "limits" | "rateLimits" | "logger" | "logLevel" | "market">
+  Omit<VerifierConfig, "limits" | "rateLimits" | "logger" | "logLevel" | "market" | "collectMetrics">
 > & {
   market: Address;
   limits: VerifierLimits;
@@ -133,7 +136,11 @@ export function resolveConfig(config: VerifierConfig): ResolvedVerifierConfig {
     limits: { ...defaultLimits, ...config.limits },
     rateLimits: { ...defaultRateLimits, ...config.rateLimits },
     signatureCallRate: config.signatureCallRate ?? defaultSignatureCallRate,
-    logger:
-      config.logger ?? pino({ level: config.logLevel ?? "info", base: { service: "superdist-verifier" } }),
+    logger: config.logger ?? verifierLogger(config.logLevel),
   };
+}
+
+/** JSON lines on stdout; `fields` go on every line (a cluster's workers add their pid). */
+export function verifierLogger(level = "info", fields: Record<string, unknown> = {}): Logger {
+  return pino({ level, base: { service: "superdist-verifier", ...fields } });
 }

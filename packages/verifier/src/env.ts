@@ -8,6 +8,8 @@ export type EnvConfig = VerifierConfig & {
   /** Set when a fresh identity was written on this start. */
   generatedIdentityFile?: string | undefined;
   recipient: string;
+  /** Processes serving requests: one, or a primary and this many workers sharing the port. */
+  workers: number;
 };
 
 /**
@@ -28,6 +30,7 @@ export type EnvConfig = VerifierConfig & {
  * | SUPERDIST_VERIFIER_RATE_IP / _RATE_TOKEN | 60/10, 10/0.1667 (burst/per second) |
  * | SUPERDIST_VERIFIER_RATE_CALL | 5/0.1 (per IP, signatures that need an eth_call) |
  * | SUPERDIST_VERIFIER_MAX_CONNECTIONS / _PER_IP | 512 / 64 (open connections: all clients together / per address) |
+ * | SUPERDIST_VERIFIER_WORKERS | 1 (processes sharing the port; each holds its own rate limits and caches) |
  * | SUPERDIST_VERIFIER_LOG_LEVEL | info |
  */
 export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<EnvConfig> {
@@ -50,6 +53,7 @@ export async function configFromEnv(env: NodeJS.ProcessEnv = process.env): Promi
     recipient: identity.recipient,
     generatedIdentityFile: identity.generatedFile,
     confirmations: integer(env, "SUPERDIST_VERIFIER_CONFIRMATIONS", 0),
+    workers: workerCount(env),
     rpcTimeoutMs: integer(env, "SUPERDIST_VERIFIER_RPC_TIMEOUT_MS", 3000),
     rpcBatchWaitMs: integer(env, "SUPERDIST_VERIFIER_RPC_BATCH_MS", 2),
     host: env.SUPERDIST_VERIFIER_HOST || "127.0.0.1",
@@ -86,6 +90,12 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
     throw new VerifierConfigError(`${name} must be a non-negative integer, not ${value}.`);
   }
   return Number(value);
+}
+
+function workerCount(env: NodeJS.ProcessEnv): number {
+  const workers = integer(env, "SUPERDIST_VERIFIER_WORKERS", 1);
+  if (workers < 1) throw new VerifierConfigError("SUPERDIST_VERIFIER_WORKERS must be at least 1.");
+  return workers;
 }
 
 function rule(env: NodeJS.ProcessEnv, name: string): RateLimitRule {

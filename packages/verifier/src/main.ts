@@ -1,4 +1,5 @@
-import { runVerifier } from "./server.ts";
+import { serveVerifier } from "./cluster.ts";
 
-// The `npm run verifier` entry point; runVerifier holds the service so that tests can run it in-process.
-await runVerifier(process.env, process);
+// The `npm run verifier` entry point, and every worker's; serveVerifier holds the service so that tests can run it
+// in-process.
+await serveVerifier(process.env, process);

@@ -8,13 +8,13 @@ import {
   type Stanza,
   unwrapHeader,
 } from "@superdist/package";
-import { type Address, type Hex, hashTypedData } from "viem";
+import type { Address, Hex } from "viem";
 import type { ChainReader } from "./chain.ts";
 import type { VerifierLimits } from "./config.ts";
 import { VerifierError } from "./errors.ts";
 import type { RateLimiter } from "./rateLimit.ts";
 import type { ServedRequests } from "./servedRequests.ts";
-import { maxDeadlineAheadSeconds, rekeyTypedData } from "./typedData.ts";
+import { maxDeadlineAheadSeconds, rekeyDigest } from "./typedData.ts";
 
 export type RekeyRequest = {
   /** The package header exactly as the owner signed it. */
@@ -88,16 +88,14 @@ export async function rekey(context: RekeyContext, request: RekeyRequest): Promi
   const tokenKey = request.tokenId.toString();
   // The digest names the token, recipient, header and deadline: a request sent again with its signature in the
   // other encoding (64 or 65 bytes) is the same request.
-  const digest = hashTypedData(
-    rekeyTypedData({
-      chainId: context.chainId,
-      market: context.market,
-      tokenId: request.tokenId,
-      recipient: request.recipient,
-      header: request.header,
-      deadline: request.deadline,
-    }),
-  );
+  const digest = rekeyDigest({
+    chainId: context.chainId,
+    market: context.market,
+    tokenId: request.tokenId,
+    recipient: request.recipient,
+    header: request.header,
+    deadline: request.deadline,
+  });
   const repeated = context.served?.has(digest) ?? false;
   const tokenLimit = repeated ? undefined : context.perToken?.check(tokenKey);
   if (tokenLimit && !tokenLimit.allowed)

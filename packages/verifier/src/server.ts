@@ -1,9 +1,12 @@
+import cluster from "node:cluster";
 import type { Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { serve } from "@hono/node-server";
 import { createVerifierApp, type VerifierApp } from "./app.ts";
-import { type VerifierConfig, VerifierConfigError } from "./config.ts";
+import { collectClusterMetrics, joinCluster } from "./clusterWorker.ts";
+import { type VerifierConfig, VerifierConfigError, verifierLogger } from "./config.ts";
 import { configFromEnv } from "./env.ts";
+import { defaultSignatureRecovery } from "./signature.ts";
 
 export type StartedVerifier = VerifierApp & {
   /** Base URL, e.g. http://127.0.0.1:8787 */
@@ -61,7 +64,13 @@ export async function startVerifier(config: VerifierConfig): Promise<StartedVeri
   if (health.status !== "ok")
     logger.warn({ health }, "chain not reachable yet; re-keys answer 503 until it is");
   logger.info(
-    { url, chainId: resolved.chainId, market: resolved.market, recipient: verifier.recipient },
+    {
+      url,
+      chainId: resolved.chainId,
+      market: resolved.market,
+      recipient: verifier.recipient,
+      signatureRecovery: defaultSignatureRecovery.implementation,
+    },
     "verifier listening",
   );
 
@@ -123,14 +132,27 @@ export async function runVerifier(
         `Created a verifier identity in ${config.generatedIdentityFile} (mode 600).\nVerifier recipient: ${config.recipient}\n`,
       );
     }
-    verifier = await startVerifier(config);
+    verifier = await startVerifier(
+      cluster.isWorker
+        ? {
+            ...config,
+            logger: verifierLogger(config.logLevel, { pid: process.pid }),
+            collectMetrics: collectClusterMetrics(),
+          }
+        : config,
+    );
   } catch (error) {
     const code = (error as { code?: string }).code;
     io.stderr.write(`superdist verifier: ${(error as Error).message}${code ? ` (${code})` : ""}\n`);
     io.exit(1);
     return undefined;
   }
-  io.stdout.write(`${JSON.stringify({ msg: "ready", url: verifier.url, recipient: verifier.recipient })}\n`);
+  // A worker's primary says it once for all.
+  if (cluster.isWorker) joinCluster(verifier);
+  else
+    io.stdout.write(
+      `${JSON.stringify({ msg: "ready", url: verifier.url, recipient: verifier.recipient })}\n`,
+    );
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

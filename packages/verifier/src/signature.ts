@@ -1,7 +1,6 @@
 import {
   type Address,
   BaseError,
-  compactSignatureToSignature,
   concatHex,
   decodeFunctionResult,
   encodeDeployData,
@@ -16,18 +15,19 @@ import {
   isErc8010Signature,
   type PublicClient,
   parseAbi,
-  parseCompactSignature,
   parseErc6492Signature,
   parseErc8010Signature,
   RpcRequestError,
-  recoverAddress,
   type SignedAuthorization,
-  size,
   TimeoutError,
   zeroAddress,
 } from "viem";
 import { recoverAuthorizationAddress } from "viem/utils";
 import type { ReadBlock } from "./chain.ts";
+import { loadSignatureRecovery, type RecoverSigner } from "./recovery.ts";
+
+/** Recovery by libsecp256k1 where its binding loads, by noble otherwise. */
+export const defaultSignatureRecovery = loadSignatureRecovery();
 
 /** Gas an `eth_call` checking a smart account's signature may burn; a wallet's check and deployment fit easily. */
 export const defaultSignatureCallGas = 1_000_000;
@@ -54,6 +54,8 @@ export type VerifyOwnerSignatureParameters = {
    * refuse the request, e.g. when its client has used up its budget of such calls.
    */
   beforeCall?: (() => void) | undefined;
+  /** Recovers plain signatures (default: `defaultSignatureRecovery`). */
+  recover?: RecoverSigner | undefined;
 };
 
 export type VerifyOwnerSignatureReturnType = boolean;
@@ -73,7 +75,8 @@ export async function verifyOwnerSignature(
 ): Promise<VerifyOwnerSignatureReturnType> {
   const { owner, hash, signature } = parameters;
   if (isAddressEqual(owner, zeroAddress)) return false;
-  const recovered = await recoverPlain(hash, signature);
+  const recover = parameters.recover ?? defaultSignatureRecovery.recover;
+  const recovered = await recover(hash, signature);
   if (recovered && isAddressEqual(recovered, owner)) return true;
   if (isErc8010Signature(signature)) return verifyErc8010(parameters);
   const wrapped = isErc6492Signature(signature);
@@ -94,22 +97,6 @@ function parsesAsErc6492(signature: Hex): boolean {
   } catch {
     return false;
   }
-}
-
-async function recoverPlain(hash: Hex, signature: Hex): Promise<Address | undefined> {
-  try {
-    const bytes = size(signature);
-    if (bytes === 65) return await recoverAddress({ hash, signature });
-    if (bytes === 64) {
-      return await recoverAddress({
-        hash,
-        signature: compactSignatureToSignature(parseCompactSignature(signature)),
-      });
-    }
-  } catch {
-    // Not a point on the curve, a bad recovery byte: not a signature by anyone.
-  }
-  return undefined;
 }
 
 // The deployless ERC-6492 validator deploys the account through its factory when it has no code yet, then asks it.
