@@ -57,7 +57,8 @@ function LicenseItem({
           </p>
         ) : source ? (
           <p className="meta" data-testid="copy-status">
-            Paid — unlock. This browser has the copy of license #{source.holderTokenId}; unlocking makes it yours.
+            Paid — unlock. This browser has the copy of license #{source.holderTokenId}; unlocking makes it
+            yours.
           </p>
         ) : (
           <p className="meta" data-testid="copy-status">
