@@ -10,12 +10,18 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { type Deployment, deployments, LOCAL_CHAIN_ID } from "@superdist/contracts";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
 import DemoTokenModule from "../ignition/modules/DemoToken.ts";
 import SuperdistModule from "../ignition/modules/Superdist.ts";
 
+const DEPLOYED_SOURCES = ["contracts/SuperdistMarket.sol", "contracts/demo/DemoToken.sol"];
+
 /** One entry per chain, rewritten on every deploy. JSON has no comments, so its name says it is generated. */
 const DEPLOYMENTS_FILE = new URL("../packages/contracts/src/deployments.generated.json", import.meta.url);
+
+// What is deployed, and only that: a cold build of the test contracts besides takes four times as long, and the
+// local stack and the tests run this with --no-compile.
+await hre.tasks.getTask("build").run({ files: DEPLOYED_SOURCES, quiet: true, noTests: true });
 
 const connection = await network.create();
 const publicClient = await connection.viem.getPublicClient();

@@ -114,7 +114,7 @@ async function deployOnce(rpcUrl: string, deploymentId: string): Promise<Require
   const dir = await mkdtemp(join(tmpdir(), "superdist-chain-"));
   try {
     const out = join(dir, "deployment.json");
-    await runCommand(process.execPath, [HARDHAT, "run", "scripts/deploy.ts", "--network", "localhost"], {
+    await runCommand(process.execPath, [HARDHAT, "run", "--no-compile", "scripts/deploy.ts", "--network", "localhost"], {
       cwd: ROOT,
       env: {
         SUPERDIST_RPC_URL: rpcUrl,
