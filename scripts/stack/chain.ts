@@ -114,14 +114,18 @@ async function deployOnce(rpcUrl: string, deploymentId: string): Promise<Require
   const dir = await mkdtemp(join(tmpdir(), "superdist-chain-"));
   try {
     const out = join(dir, "deployment.json");
-    await runCommand(process.execPath, [HARDHAT, "run", "--no-compile", "scripts/deploy.ts", "--network", "localhost"], {
-      cwd: ROOT,
-      env: {
-        SUPERDIST_RPC_URL: rpcUrl,
-        SUPERDIST_DEPLOYMENT_OUT: out,
-        SUPERDIST_DEPLOYMENT_ID: deploymentId,
+    await runCommand(
+      process.execPath,
+      [HARDHAT, "run", "--no-compile", "scripts/deploy.ts", "--network", "localhost"],
+      {
+        cwd: ROOT,
+        env: {
+          SUPERDIST_RPC_URL: rpcUrl,
+          SUPERDIST_DEPLOYMENT_OUT: out,
+          SUPERDIST_DEPLOYMENT_ID: deploymentId,
+        },
       },
-    });
+    );
     return JSON.parse(await readFile(out, "utf8")) as Required<Deployment>;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -4,12 +4,25 @@
  */
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { Readable, Writable } from "node:stream";
 import { demoTokenAbi } from "@superdist/contracts";
 import { type Address, createPublicClient, createWalletClient, type Hex, http, parseUnits } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
+import { main } from "../../packages/cli/src/main.ts";
 import { writeDemoFiles } from "./demo-content.ts";
-import { runCommand } from "./processes.ts";
+
+/** A stream that keeps what is written to it. */
+class Collected extends Writable {
+  private readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.chunks.push(Buffer.from(chunk));
+    done();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
 
 export const ROLES = ["publisher", "A", "B", "C"] as const;
 export type Role = (typeof ROLES)[number];
@@ -39,7 +52,6 @@ export type SeedResult = {
 };
 
 export async function seedDemo(p: SeedParameters): Promise<SeedResult> {
-  const cli = join(p.root, "packages/cli/bin/superdist.ts");
   const accounts = {} as SeedResult["accounts"];
   for (const [i, role] of ROLES.entries()) {
     const dir = join(p.dir, role);
@@ -54,33 +66,39 @@ export async function seedDemo(p: SeedParameters): Promise<SeedResult> {
     };
   }
 
+  // The CLI as a user runs it, in this process: its commands take a second each less than as new processes.
   const run = async (role: Role, args: string[]) => {
-    const out = await runCommand(
-      process.execPath,
-      [
-        cli,
-        ...args,
-        "--json",
-        "--yes",
-        "--rpc",
-        p.rpcUrl,
-        "--market",
-        p.market,
-        "--verifier",
-        p.verifierUrl,
-        "--dapp",
-        p.dappUrl,
-        "--identity",
-        accounts[role].identityFile,
-        "--key-file",
-        join(accounts[role].dir, "wallet.key"),
-      ],
-      { cwd: p.root },
-    );
-    return JSON.parse(out);
+    const stdout = new Collected();
+    const stderr = new Collected();
+    const argv = [
+      ...args,
+      "--json",
+      "--yes",
+      "--rpc",
+      p.rpcUrl,
+      "--market",
+      p.market,
+      "--verifier",
+      p.verifierUrl,
+      "--dapp",
+      p.dappUrl,
+      "--identity",
+      accounts[role].identityFile,
+      "--key-file",
+      join(accounts[role].dir, "wallet.key"),
+    ];
+    const code = await main(argv, {
+      stdout,
+      stderr,
+      stdin: Readable.from([]),
+      cwd: p.root,
+      env: process.env,
+    });
+    if (code !== 0) throw new Error(`superdist ${args[0]} (${role}) exited ${code}: ${stderr.text()}`);
+    return JSON.parse(stdout.text());
   };
 
-  for (const role of ROLES) await run(role, ["keygen", "--force"]);
+  await Promise.all(ROLES.map((role) => run(role, ["keygen", "--force"])));
 
   const minter = createWalletClient({
     account: privateKeyToAccount(p.privateKeys[0]),
@@ -152,6 +170,7 @@ export async function seedDemo(p: SeedParameters): Promise<SeedResult> {
     return result.output as string;
   };
   const [picture, sound, text] = published;
+  // One after another, so that the demo's license numbers are the same on every start.
   const pictureA = await passAndBuy(picture, "A");
   const pictureB = await passAndBuy(pictureA, "B");
   await passAndBuy(pictureB, "C");
