@@ -17,18 +17,28 @@ import { PayloadDecryptor, PayloadEncryptor, plaintextSizeOfPayload } from "./st
 // the output goes into one reused 16 MiB buffer that becomes a Blob part each time it fills. In Chromium a
 // Blob costs a few milliseconds to make whatever its size (4 MiB parts took twice as long as 16 MiB ones),
 // and reading a Blob in `slice().arrayBuffer()` pieces ran at a third of the speed of its stream
-// (docs/benchmarks.md, "Browser"). A Blob copies its parts when made, so memory stays flat for any size.
+// (docs/benchmarks.md, "Browser"). A Blob copies its parts when made, but Chromium keeps that copy in the
+// page's process until the browser process takes it, which it may put off: with nothing waiting for it,
+// the renderer's memory grew by most of the file. So each part's hand-over is awaited before the part
+// after it is made, and no more than two parts are ever held here, for any size.
 
 const FLUSH_SIZE = 16 * 1024 * 1024;
 
-/** Feeds `blob` from `start` to `consume`, piece by piece as the browser reads it. */
-async function forEachPiece(blob: Blob, start: number, consume: (piece: Uint8Array) => void): Promise<void> {
+/** Feeds `blob` from `start` to `consume`, piece by piece as the browser reads it, into `writer`. */
+async function forEachPiece(
+  blob: Blob,
+  start: number,
+  writer: BlobWriter,
+  consume: (piece: Uint8Array) => void,
+): Promise<void> {
   const reader = (start > 0 ? blob.slice(start) : blob).stream().getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
       consume(value);
+      const handingOver = writer.backlog();
+      if (handingOver !== undefined) await handingOver;
     }
   } catch (error) {
     await reader.cancel(error).catch(() => {});
@@ -41,6 +51,10 @@ class BlobWriter {
   readonly #buffer = new Uint8Array(FLUSH_SIZE);
   #used = 0;
   readonly #parts: Blob[] = [];
+  /** Settles once the browser process holds the latest part. */
+  #latest: Promise<unknown> = Promise.resolve();
+  /** The same for the part before it, until someone waits for it. */
+  #waiting: Promise<unknown> | undefined;
 
   /** Room for at least `size` bytes (when they fit in the buffer at all), to produce output into. */
   room(size: number): Uint8Array {
@@ -56,7 +70,14 @@ class BlobWriter {
       return;
     }
     this.#flush();
-    this.#parts.push(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+    this.#add(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  }
+
+  /** A promise to wait for before producing more, while an earlier part may still be held in this process. */
+  backlog(): Promise<unknown> | undefined {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    return waiting;
   }
 
   blob(type: string): Blob {
@@ -66,8 +87,18 @@ class BlobWriter {
 
   #flush(): void {
     if (this.#used === 0) return;
-    this.#parts.push(new Blob([this.#buffer.subarray(0, this.#used)]));
+    this.#add(new Blob([this.#buffer.subarray(0, this.#used)]));
     this.#used = 0;
+  }
+
+  #add(part: Blob): void {
+    this.#parts.push(part);
+    // Reading a byte back returns only once the browser process has the part's bytes.
+    const handedOver = part.slice(0, 1).arrayBuffer();
+    // Awaited through backlog(); this only keeps a failure nobody waits for from going unhandled.
+    handedOver.catch(() => {});
+    this.#waiting = this.#latest;
+    this.#latest = handedOver;
   }
 }
 
@@ -93,7 +124,7 @@ export async function encryptBlob(plaintext: Blob, p: EncryptBlobParameters): Pr
   writer.write(header.bytes);
   writer.write(encryptor.nonce);
   let done = 0;
-  await forEachPiece(plaintext, 0, (piece) => {
+  await forEachPiece(plaintext, 0, writer, (piece) => {
     writer.write(encryptor.update(piece, writer.room(PayloadEncryptor.updateBound(piece.length))));
     done += piece.length;
     p.onProgress?.(done, plaintext.size);
@@ -132,7 +163,7 @@ export async function decryptBlob(pkg: Blob, p: DecryptBlobParameters): Promise<
   const decryptor = new PayloadDecryptor(fileKey, p.cipher);
   const writer = new BlobWriter();
   let done = 0;
-  await forEachPiece(pkg, header.bytes.length, (piece) => {
+  await forEachPiece(pkg, header.bytes.length, writer, (piece) => {
     const opened = decryptor.update(piece, writer.room(PayloadDecryptor.updateBound(piece.length)));
     writer.write(opened);
     done += opened.length;
