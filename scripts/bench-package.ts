@@ -208,7 +208,7 @@ async function main(): Promise<void> {
     const sizes: [string, number, number][] = [
       ["1 MiB", MiB, 7],
       ["100 MiB", 100 * MiB, 3],
-      ["1 GiB", 1024 * MiB, 2],
+      ["1 GiB", 1024 * MiB, 3],
     ];
     const fileRows: (string | number)[][] = [];
     const nullRows: (string | number)[][] = [];
@@ -328,7 +328,7 @@ async function main(): Promise<void> {
       "",
       `\`npm run bench:package\`: ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Node ${process.version}, age ${ageVersion}; ` +
         `1-minute load average ${loadBefore.toFixed(1)} at the start and ${loadAfter.toFixed(1)} at the end. ` +
-        "MB = 10^6 bytes. Best of 7 / 3 / 2 alternating runs for 1 MiB / 100 MiB / 1 GiB; random content. " +
+        "MB = 10^6 bytes. Best of 7 / 3 / 3 alternating runs for 1 MiB / 100 MiB / 1 GiB; random content. " +
         "Targets, from 100 MiB up: at least age's speed both ways, and a peak RSS at most 32 MB above the " +
         `process's own before the operation (Node with the libraries loaded; Node alone idles at ${mb(nodeIdleKiB)} MB).`,
       "",
