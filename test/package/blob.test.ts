@@ -82,12 +82,13 @@ describe("encryptBlob and decryptBlob", () => {
     ] as const;
     for (const [bytes, code] of cases) {
       for (const cipher of [wasm, undefined]) {
-        await rejectsWith(decryptBlob(new Blob([bytes]), { identities: [holder.identity], cipher }), code);
+        const blob = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+        await rejectsWith(decryptBlob(blob, { identities: [holder.identity], cipher }), code);
       }
     }
     const stranger = await keyPair();
     await rejectsWith(
-      decryptBlob(new Blob([pkg]), { identities: [stranger.identity] }),
+      decryptBlob(new Blob([pkg as Uint8Array<ArrayBuffer>]), { identities: [stranger.identity] }),
       "NO_MATCHING_IDENTITY",
     );
   });

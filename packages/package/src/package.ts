@@ -1,4 +1,3 @@
-import type { ChunkCipher } from "./aead.ts";
 import { keyCommitment } from "./commitment.ts";
 import { PackageError } from "./errors.ts";
 import {
@@ -68,8 +67,6 @@ export type EncryptPackageParameters = {
   /** The plaintext length, if known: reported as the progress total and used for `packageSize`. */
   plaintextSize?: number;
   onProgress?: ProgressCallback;
-  /** A faster ChaCha20-Poly1305 than the platform's, e.g. `loadWasmCipher()` in a browser. */
-  cipher?: ChunkCipher;
 };
 
 export type EncryptPackageReturnType = {
@@ -109,14 +106,10 @@ export async function encryptPackage(
   const { fileKey, header } = await newPackageHeader(p);
   let done = 0;
   const payload = plaintext.pipeThrough(
-    createPayloadEncryptor(
-      fileKey,
-      (n) => {
-        done += n;
-        p.onProgress?.(done, p.plaintextSize);
-      },
-      p.cipher,
-    ),
+    createPayloadEncryptor(fileKey, (n) => {
+      done += n;
+      p.onProgress?.(done, p.plaintextSize);
+    }),
   );
   return {
     stream: withPrefix(header.bytes, payload.getReader()),
@@ -166,8 +159,6 @@ export type DecryptPayloadParameters = {
   /** Plaintext length, if known, for progress totals. */
   plaintextSize?: number;
   onProgress?: ProgressCallback;
-  /** A faster ChaCha20-Poly1305 than the platform's, e.g. `loadWasmCipher()` in a browser. */
-  cipher?: ChunkCipher;
 };
 
 /** Decrypts a payload (nonce and STREAM chunks) with a file key the caller has already checked. */
@@ -178,14 +169,10 @@ export function decryptPayload(
 ): ReadableStream<Uint8Array> {
   let done = 0;
   return payload.pipeThrough(
-    createPayloadDecryptor(
-      fileKey,
-      (n) => {
-        done += n;
-        p.onProgress?.(done, p.plaintextSize);
-      },
-      p.cipher,
-    ),
+    createPayloadDecryptor(fileKey, (n) => {
+      done += n;
+      p.onProgress?.(done, p.plaintextSize);
+    }),
   );
 }
 
@@ -194,8 +181,6 @@ export type DecryptPackageParameters = {
   /** The whole package's length, if known, for the plaintext size and progress totals. */
   packageSize?: number;
   onProgress?: ProgressCallback;
-  /** A faster ChaCha20-Poly1305 than the platform's, e.g. `loadWasmCipher()` in a browser. */
-  cipher?: ChunkCipher;
 };
 
 export type DecryptPackageReturnType = {
@@ -220,11 +205,7 @@ export async function decryptPackage(
     const fileKey = await openHeader(header, p.identities);
     const plaintextSize =
       p.packageSize === undefined ? undefined : plaintextSizeOfPayload(p.packageSize - header.bytes.length);
-    const stream = decryptPayload(payload, fileKey, {
-      plaintextSize,
-      onProgress: p.onProgress,
-      cipher: p.cipher,
-    });
+    const stream = decryptPayload(payload, fileKey, { plaintextSize, onProgress: p.onProgress });
     return { header, fileKey, plaintextSize, stream };
   } catch (error) {
     await payload.cancel(error).catch(() => {});

@@ -253,9 +253,8 @@ export class PayloadDecryptor {
 export function createPayloadEncryptor(
   fileKey: Uint8Array,
   onPlaintext?: PayloadProgress,
-  cipher?: ChunkCipher,
 ): TransformStream<Uint8Array, Uint8Array> {
-  const encryptor = new PayloadEncryptor(fileKey, cipher);
+  const encryptor = new PayloadEncryptor(fileKey);
   return new TransformStream({
     start(controller) {
       controller.enqueue(encryptor.nonce);
@@ -280,9 +279,8 @@ export function createPayloadEncryptor(
 export function createPayloadDecryptor(
   fileKey: Uint8Array,
   onPlaintext?: PayloadProgress,
-  cipher?: ChunkCipher,
 ): TransformStream<Uint8Array, Uint8Array> {
-  const decryptor = new PayloadDecryptor(fileKey, cipher);
+  const decryptor = new PayloadDecryptor(fileKey);
   return new TransformStream({
     transform(chunk, controller) {
       const opened = decryptor.update(chunk);
