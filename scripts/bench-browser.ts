@@ -149,8 +149,7 @@ async function sha256File(path: string, size?: number): Promise<string> {
   return hash.digest("hex");
 }
 
-async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "bench-browser-"));
+async function bench(dir: string): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
   const pageModule = await bundle(PAGE_MODULE);
   // The worker as it was: without the WebAssembly cipher, the package falls back to the portable one.
@@ -398,7 +397,6 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     server.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -437,4 +435,9 @@ const BROWSER_CHOICE = [
     "for two cores with everything else on the machine.",
 ].join("\n");
 
-await main();
+const dir = await mkdtemp(join(tmpdir(), "bench-browser-"));
+try {
+  await bench(dir);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
