@@ -36,6 +36,21 @@ test("the browser bundle takes the portable cipher and no Node module", () => {
   assert.ok(!inputs.some((i) => i.startsWith("node:")));
 });
 
+test("the WebAssembly cipher bundles for the browser without a Node module", async () => {
+  const wasm = await build({
+    entryPoints: [fileURLToPath(new URL("../../packages/package/src/aead-wasm.ts", import.meta.url))],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const inputs = Object.keys(wasm.metafile.inputs);
+  assert.ok(inputs.some((i) => i.includes("node_modules/libsodium/")));
+  assert.ok(!inputs.some((i) => i.startsWith("node:")));
+});
+
 test("packages sealed by the browser build open under Node, and the other way round", async () => {
   const bundle = tmp.path("package.browser.mjs");
   await writeFile(bundle, result.outputFiles[0]?.contents ?? "");

@@ -1,5 +1,11 @@
 /** The package worker in a real Chromium Worker: encrypt a file, decrypt it, and refuse damage with its code. */
-import { generateX25519Identity, identityToRecipient, parseHeader } from "@superdist/package";
+import {
+  decryptPackage,
+  encryptPackage,
+  generateX25519Identity,
+  identityToRecipient,
+  parseHeader,
+} from "@superdist/package";
 import { describe, expect, test } from "vitest";
 import { decryptInWorker, encryptInWorker, PackageWorkerError } from "../src/lib/packageWorker.ts";
 import { randomBytes } from "./random.ts";
@@ -59,5 +65,27 @@ describe("the package worker", async () => {
 
     const notAge = await decryptInWorker(new Blob(["hello"]), [holder]).catch((error: unknown) => error);
     expect((notAge as PackageWorkerError).code).toBe("NOT_AGE");
+  });
+
+  test("the worker's WebAssembly cipher and the portable one read each other's packages, byte for byte", async () => {
+    // Past the 16 MiB the worker gathers into one Blob part, and not a whole number of chunks.
+    const large = randomBytes(16 * 1024 * 1024 + 2 * 64 * 1024 + 7);
+    const parameters = {
+      holderRecipients: [await identityToRecipient(holder)],
+      verifierRecipient: await identityToRecipient(verifier),
+      lineage,
+    };
+    // Compared by digest: an element-wise comparison of 16 MiB takes the test runner longer than the work.
+    const digest = async (bytes: Blob) =>
+      new Uint8Array(await crypto.subtle.digest("SHA-256", await bytes.arrayBuffer()));
+    const expected = await digest(new Blob([large]));
+
+    const byWorker = await encryptInWorker(new Blob([large]), parameters);
+    const opened = await decryptPackage(byWorker.blob.stream(), { identities: [holder] });
+    expect(await digest(await new Response(opened.stream).blob())).toEqual(expected);
+
+    const portable = await encryptPackage(new Blob([large]).stream(), parameters);
+    const pkg = await new Response(portable.stream).blob();
+    expect(await digest(await decryptInWorker(pkg, [holder]))).toEqual(expected);
   });
 });

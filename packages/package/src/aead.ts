@@ -8,6 +8,9 @@ export type ChunkAead = {
   open(nonce: Uint8Array, sealed: Uint8Array, out: Uint8Array): boolean;
 };
 
+/** Makes the ChunkAead for one payload key. */
+export type ChunkCipher = (key: Uint8Array) => ChunkAead;
+
 /** Portable implementation (browsers have no ChaCha20-Poly1305 in WebCrypto). */
 export function createChunkAead(key: Uint8Array): ChunkAead {
   return {

@@ -1,4 +1,13 @@
 export { generateIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
+export type { ChunkAead, ChunkCipher } from "./aead.ts";
+export {
+  type DecryptBlobParameters,
+  type DecryptBlobReturnType,
+  decryptBlob,
+  type EncryptBlobParameters,
+  type EncryptBlobReturnType,
+  encryptBlob,
+} from "./blob.ts";
 export { FILE_KEY_LENGTH, KEY_COMMITMENT_DOMAIN, keyCommitment } from "./commitment.ts";
 export { isPackageError, PackageError, type PackageErrorCode, type PackageErrorOptions } from "./errors.ts";
 export {

@@ -49,6 +49,42 @@ async function forEachPiece(
   }
 }
 
+/**
+ * The file at `path` from `start` on as a Web stream of 1 MiB pieces, one read ahead of the consumer. Each
+ * piece is a buffer of its own, handed off as read: `Readable.toWeb` over a file stream copies every chunk
+ * once more on the main thread, which costs as much CPU as the cipher.
+ */
+export function readFileStream(path: string, start = 0): ReadableStream<Uint8Array> {
+  let handle: FileHandle | undefined;
+  let position = start;
+  const close = async () => {
+    await handle?.close();
+    handle = undefined;
+  };
+  return new ReadableStream<Uint8Array>({
+    async start() {
+      handle = await open(path, "r");
+    },
+    async pull(controller) {
+      if (handle === undefined) return;
+      try {
+        const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(IO_SIZE), 0, IO_SIZE, position);
+        if (bytesRead === 0) {
+          await close();
+          controller.close();
+          return;
+        }
+        position += bytesRead;
+        controller.enqueue(buffer.subarray(0, bytesRead));
+      } catch (error) {
+        await close().catch(() => {});
+        throw error;
+      }
+    },
+    cancel: close,
+  });
+}
+
 /** Writes all of `bytes` at the file's position, or at `position` when given. */
 async function writeAll(handle: FileHandle, bytes: Uint8Array, position?: number): Promise<void> {
   for (let offset = 0; offset < bytes.length; ) {

@@ -1,7 +1,7 @@
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { createChunkAead } from "#aead";
-import type { ChunkAead } from "./aead.ts";
+import type { ChunkAead, ChunkCipher } from "./aead.ts";
 import { PackageError } from "./errors.ts";
 import { findSealedFinalChunk } from "./final-chunk.ts";
 
@@ -106,9 +106,10 @@ export class PayloadEncryptor {
   readonly #rechunker = new Rechunker(CHUNK_SIZE);
   #counter = 0;
 
-  constructor(fileKey: Uint8Array) {
+  /** `cipher` replaces the platform's ChaCha20-Poly1305 (e.g. the WebAssembly one); the output is the same. */
+  constructor(fileKey: Uint8Array, cipher: ChunkCipher = createChunkAead) {
     this.nonce = crypto.getRandomValues(new Uint8Array(PAYLOAD_NONCE_SIZE));
-    this.#aead = createChunkAead(payloadKey(fileKey, this.nonce));
+    this.#aead = cipher(payloadKey(fileKey, this.nonce));
   }
 
   /** Most bytes `update` returns for `inputLength` bytes of input. */
@@ -145,6 +146,7 @@ export class PayloadEncryptor {
  */
 export class PayloadDecryptor {
   readonly #fileKey: Uint8Array;
+  readonly #cipher: ChunkCipher;
   readonly #nonce = new Uint8Array(PAYLOAD_NONCE_SIZE);
   #nonceUsed = 0;
   #key: Uint8Array = EMPTY;
@@ -152,8 +154,9 @@ export class PayloadDecryptor {
   readonly #rechunker = new Rechunker(SEALED_CHUNK_SIZE);
   #counter = 0;
 
-  constructor(fileKey: Uint8Array) {
+  constructor(fileKey: Uint8Array, cipher: ChunkCipher = createChunkAead) {
     this.#fileKey = fileKey;
+    this.#cipher = cipher;
   }
 
   /** Most bytes `update` returns for `inputLength` bytes of input. */
@@ -170,7 +173,7 @@ export class PayloadDecryptor {
       rest = rest.subarray(n);
       if (this.#nonceUsed < PAYLOAD_NONCE_SIZE) return EMPTY;
       this.#key = payloadKey(this.#fileKey, this.#nonce);
-      this.#aead = createChunkAead(this.#key);
+      this.#aead = this.#cipher(this.#key);
     }
     const aead = this.#aead;
     let opened = EMPTY;

@@ -1,0 +1,5 @@
+// The `libsodium` package ships no types: its default export instantiates the Emscripten module.
+declare module "libsodium" {
+  const createModule: (options: { getRandomValue: () => number }) => Promise<unknown>;
+  export default createModule;
+}
