@@ -57,7 +57,7 @@ function LicenseItem({
           </p>
         ) : source ? (
           <p className="meta" data-testid="copy-status">
-            Paid — unlock. This browser has the copy of license #{source.holderTokenId}; unlocking makes it
+            Paid — unlock. This browser has a copy of license #{source.holderTokenId}; unlocking makes it
             yours.
           </p>
         ) : (
