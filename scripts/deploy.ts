@@ -14,7 +14,9 @@ import hre, { network } from "hardhat";
 import DemoTokenModule from "../ignition/modules/DemoToken.ts";
 import SuperdistModule from "../ignition/modules/Superdist.ts";
 
-const DEPLOYED_SOURCES = ["contracts/SuperdistMarket.sol", "contracts/demo/DemoToken.sol"];
+const DEPLOYED_SOURCES = ["../contracts/SuperdistMarket.sol", "../contracts/demo/DemoToken.sol"].map((path) =>
+  fileURLToPath(new URL(path, import.meta.url)),
+);
 
 /** One entry per chain, rewritten on every deploy. JSON has no comments, so its name says it is generated. */
 const DEPLOYMENTS_FILE = new URL("../packages/contracts/src/deployments.generated.json", import.meta.url);

@@ -184,8 +184,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stop,
     };
   } catch (error) {
-    // A start still under way is stopped once it is up, so that nothing outlives a failed start.
+    // A start still under way is stopped once it is up, and a build is let finish, so that nothing outlives a
+    // failed start (a second `next build` on the same folder would collide with it).
     indexer ??= await indexing?.catch(() => undefined);
+    await building.catch(() => undefined);
     await stop();
     throw error;
   }

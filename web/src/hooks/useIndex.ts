@@ -7,8 +7,8 @@ import {
   type IndexerClient,
   IndexerError,
 } from "@superdist/indexer/client";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo } from "react";
 import type { Address } from "viem";
 import { useMarket } from "./useMarket.ts";
 import { useRuntimeConfig } from "./useRuntimeConfig.ts";
@@ -59,7 +59,8 @@ export type IndexedQueryOptions<T> = {
 
 /**
  * Reads a list from the index while it is an index of this chain and market, again whenever it indexes a new
- * block; without an indexer, from the logs. An index that is down or holds another chain gives an error, not the
+ * block (the rows shown meanwhile are of the same list: another account's key starts empty); without an indexer,
+ * from the logs. An index that is down or holds another chain gives an error, not the
  * rows it had.
  */
 export function useIndexedQuery<T>({
@@ -76,11 +77,16 @@ export function useIndexedQuery<T>({
   const indexedBlock =
     data?.state === "behind" || data?.state === "caught-up" ? data.indexedBlock : undefined;
   const query = useQuery({
-    queryKey: [...key, chainId, market, indexer ? `index:${indexedBlock?.toString()}` : "logs"],
+    queryKey: [...key, chainId, market, indexer ? "index" : "logs"],
     enabled: enabled && market !== null && (indexer === null || usable),
-    placeholderData: indexer ? keepPreviousData : undefined,
     queryFn: () => (indexer ? fromIndex(indexer, market as Address) : fromLogs(market as Address)),
   });
+  // Read again when the index reaches a new block; a read still under way is left to finish, not started anew,
+  // so that a slow index in its backfill is not asked the same question every poll.
+  const { refetch: refetchQuery } = query;
+  useEffect(() => {
+    if (indexedBlock !== undefined && enabled) void refetchQuery({ cancelRefetch: false });
+  }, [indexedBlock, enabled, refetchQuery]);
   const refetch = () => {
     if (indexer) void status.refetch();
     void query.refetch();

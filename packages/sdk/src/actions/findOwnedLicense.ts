@@ -26,10 +26,20 @@ async function ownedThroughIndex(
 ): Promise<OwnedLicense[] | undefined> {
   const status = await getIndexStatus(indexer, { client, market }).catch(() => undefined);
   if (!status || "error" in status) return undefined;
-  const [indexed, recent] = await Promise.all([
-    getAccountLicenses(indexer, { account, contentId }),
-    getOwnedLicenses(client, { market, account, fromBlock: status.indexedBlock + 1n }),
-  ]);
+  let indexed: Awaited<ReturnType<typeof getAccountLicenses>>;
+  let recent: OwnedLicense[];
+  try {
+    [indexed, recent] = await Promise.all([
+      getAccountLicenses(indexer, { account, contentId }),
+      // Some nodes refuse a range that starts past their head.
+      status.indexedBlock >= status.chainBlock
+        ? []
+        : getOwnedLicenses(client, { market, account, fromBlock: status.indexedBlock + 1n }),
+    ]);
+  } catch {
+    // An index that stops answering between the two questions is passed over like one that was down.
+    return undefined;
+  }
   // The index may trail a transfer away: each of its answers is checked against the chain now.
   const stillOwned = await Promise.all(
     indexed.map(async (license) => {
