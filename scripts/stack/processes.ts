@@ -113,3 +113,13 @@ export function runCommand(command: string, args: string[], options: ServiceOpti
     );
   });
 }
+
+/** Whether a process of this id still runs (signal 0 asks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -15,6 +15,7 @@ import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { ROOT } from "../../scripts/stack/chain.ts";
 import { freePort, PortInUseError, type Ports } from "../../scripts/stack/ports.ts";
+import { isAlive } from "../../scripts/stack/processes.ts";
 import { type Stack, startStack } from "../../scripts/stack/stack.ts";
 
 async function freePorts(): Promise<Ports> {
@@ -26,15 +27,6 @@ async function freePorts(): Promise<Ports> {
     share: await freePort(),
     indexer: await freePort(),
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("the local stack", () => {
@@ -158,7 +150,7 @@ describe("the local stack", () => {
     // The chain node, the verifier, the tracker, the dApp server, the web seed and the indexer.
     assert.equal(pids.length, 6);
     await stack.stop();
-    for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} is still running`);
+    for (const pid of pids) assert.equal(isAlive(pid), false, `process ${pid} is still running`);
     for (const port of Object.values(ports)) {
       const server = createServer();
       server.listen(port, "127.0.0.1");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { request } from "node:http";
 import { createInterface } from "node:readline";
@@ -7,7 +7,6 @@ import { parseHeader, unwrapFileKey } from "@superdist/package";
 import { decodeBase64 } from "@superdist/verifier";
 import type { PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { ROOT } from "../../scripts/stack/chain.ts";
 import {
   type AgeKeyPair,
   ageKeyPair,
@@ -17,6 +16,8 @@ import {
   signedRekeyBody,
   startMarketFixture,
 } from "../../scripts/stack/market.ts";
+import { isAlive } from "../../scripts/stack/processes.ts";
+import { spawnVerifier } from "./process.ts";
 
 type LogLine = {
   msg?: string;
@@ -47,15 +48,6 @@ function send(url: string, path: string, body?: string): Promise<{ status: numbe
     });
     outgoing.end(body);
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("the verifier with SUPERDIST_VERIFIER_WORKERS=2", () => {
@@ -100,20 +92,11 @@ describe("the verifier with SUPERDIST_VERIFIER_WORKERS=2", () => {
       tokenId,
       recipient: holder.recipient,
     });
-    child = spawn(process.execPath, ["packages/verifier/src/main.ts"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: {
-        ...process.env,
-        SUPERDIST_RPC_URL: fixture.chain.rpcUrl,
-        SUPERDIST_CHAIN_ID: String(fixture.chain.chainId),
-        SUPERDIST_MARKET: fixture.chain.market,
-        SUPERDIST_VERIFIER_IDENTITY: fixture.verifier.identity,
-        SUPERDIST_VERIFIER_PORT: "0",
-        SUPERDIST_VERIFIER_WORKERS: "2",
-        SUPERDIST_VERIFIER_RATE_IP: "1000/1000",
-        SUPERDIST_VERIFIER_RATE_TOKEN: "1000/1000",
-      },
+    child = spawnVerifier(fixture, {
+      SUPERDIST_VERIFIER_PORT: "0",
+      SUPERDIST_VERIFIER_WORKERS: "2",
+      SUPERDIST_VERIFIER_RATE_IP: "1000/1000",
+      SUPERDIST_VERIFIER_RATE_TOKEN: "1000/1000",
     });
     const ready = new Promise<LogLine>((resolve, reject) => {
       child.once("exit", (code) => reject(new Error(`the verifier exited with ${code} before it was ready`)));

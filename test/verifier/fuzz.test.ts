@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { connect } from "node:net";
 import { createInterface } from "node:readline";
@@ -8,7 +8,6 @@ import { pino } from "pino";
 import type { PrivateKeyAccount } from "viem";
 import { parseSignature } from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { ROOT } from "../../scripts/stack/chain.ts";
 import {
   ageKeyPair,
   type MarketFixture,
@@ -18,6 +17,7 @@ import {
 } from "../../scripts/stack/market.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
 import { postRekey } from "./fixtures.ts";
+import { spawnVerifier } from "./process.ts";
 
 const IN_PROCESS_CASES = 10_000;
 const HTTP_CASES = 200;
@@ -257,18 +257,9 @@ describe("fuzzing the re-key endpoint", () => {
 
   test(`${HTTP_CASES} bodies and broken HTTP against a verifier process: all 4xx, and it stays up`, async () => {
     const port = await freePort();
-    child = spawn(process.execPath, ["packages/verifier/src/main.ts"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: {
-        ...process.env,
-        SUPERDIST_RPC_URL: fixture.chain.rpcUrl,
-        SUPERDIST_CHAIN_ID: String(fixture.chain.chainId),
-        SUPERDIST_MARKET: fixture.chain.market,
-        SUPERDIST_VERIFIER_IDENTITY: fixture.verifier.identity,
-        SUPERDIST_VERIFIER_PORT: String(port),
-        SUPERDIST_VERIFIER_RATE_IP: "100000/100000",
-      },
+    child = spawnVerifier(fixture, {
+      SUPERDIST_VERIFIER_PORT: String(port),
+      SUPERDIST_VERIFIER_RATE_IP: "100000/100000",
     });
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     for await (const line of lines) if (line.includes('"msg":"ready"')) break;

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { parseHeader, unwrapFileKey } from "@superdist/package";
 import { decodeBase64, getVerifierRecipient, requestRekey } from "@superdist/verifier";
 import type { PrivateKeyAccount } from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { ROOT } from "../../scripts/stack/chain.ts";
 import {
   type AgeKeyPair,
   ageKeyPair,
@@ -17,26 +16,22 @@ import {
   startMarketFixture,
 } from "../../scripts/stack/market.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
+import { spawnVerifier } from "./process.ts";
 
 type Replica = { url: string; child: ChildProcess };
 
 /** Starts `npm run verifier`'s entry point as its own process, and waits for its "ready" line. */
 async function startReplica(fixture: MarketFixture): Promise<Replica> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["packages/verifier/src/main.ts"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      SUPERDIST_RPC_URL: fixture.chain.rpcUrl,
-      SUPERDIST_CHAIN_ID: String(fixture.chain.chainId),
-      SUPERDIST_MARKET: fixture.chain.market,
-      SUPERDIST_VERIFIER_IDENTITY: fixture.verifier.identity,
+  const child = spawnVerifier(
+    fixture,
+    {
       SUPERDIST_VERIFIER_PORT: String(port),
       SUPERDIST_VERIFIER_RATE_IP: "1000/1000",
       SUPERDIST_VERIFIER_RATE_TOKEN: "1000/1000",
     },
-  });
+    "pipe",
+  );
   let stderr = "";
   child.stderr?.on("data", (d) => {
     stderr += d;

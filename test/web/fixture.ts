@@ -18,7 +18,18 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import type { LocalChain } from "../../scripts/stack/chain.ts";
-import { openUser, type User } from "./harness.ts";
+import { openUser, startWeb, type User, type WebServer } from "./harness.ts";
+
+/** The dApp's production build served for `chain`'s deployment, with whatever else a test sets. */
+export function serveDapp(chain: LocalChain, env: Record<string, string> = {}): Promise<WebServer> {
+  return startWeb({
+    SUPERDIST_RPC_URL: chain.rpcUrl,
+    SUPERDIST_CHAIN_ID: String(chain.chainId),
+    SUPERDIST_MARKET: chain.market,
+    SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
+    ...env,
+  });
+}
 
 export async function startTestVerifier(chain: LocalChain, identity?: string): Promise<StartedVerifier> {
   return startVerifier({

@@ -38,7 +38,8 @@ import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
 import { shortAddress } from "../../web/src/lib/format.ts";
-import { connect, openUser, startWeb, type User, type WebServer } from "./harness.ts";
+import { serveDapp } from "./fixture.ts";
+import { connect, openUser, type User, type WebServer } from "./harness.ts";
 
 /** Every hostile string here sets `window.__pwned` if it is ever parsed as HTML, or run as script. */
 const PAYLOAD = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>`;
@@ -235,11 +236,7 @@ describe("hostile contents in the browser", () => {
       referrer = purchased.args.tokenId;
     }
 
-    web = await startWeb({
-      SUPERDIST_RPC_URL: chain.rpcUrl,
-      SUPERDIST_CHAIN_ID: String(chain.chainId),
-      SUPERDIST_MARKET: chain.market,
-      SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
+    web = await serveDapp(chain, {
       SUPERDIST_VERIFIER_URL: `http://127.0.0.1:${verifierPort}`,
     });
     a = await openUser({ privateKey: keys().a, rpcUrl: chain.rpcUrl, chainId: chain.chainId });

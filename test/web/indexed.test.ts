@@ -30,8 +30,8 @@ import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
-import { publishText, startTestVerifier, userPool } from "./fixture.ts";
-import { connect, screenshot, startWeb, txHash, type User, type WebServer } from "./harness.ts";
+import { publishText, serveDapp, startTestVerifier, userPool } from "./fixture.ts";
+import { connect, screenshot, txHash, type User, type WebServer } from "./harness.ts";
 
 const PRICE = parseEther("0.01");
 
@@ -142,11 +142,7 @@ describe("lists from the indexer", () => {
       blockNumber: await client.getBlockNumber({ cacheTime: 0 }),
       timeoutMs: 120_000,
     });
-    web = await startWeb({
-      SUPERDIST_RPC_URL: chain.rpcUrl,
-      SUPERDIST_CHAIN_ID: String(chain.chainId),
-      SUPERDIST_MARKET: chain.market,
-      SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
+    web = await serveDapp(chain, {
       SUPERDIST_VERIFIER_URL: verifier.url,
       SUPERDIST_INDEXER_URL: indexerUrl,
     });

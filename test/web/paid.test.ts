@@ -31,7 +31,8 @@ import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
-import { connect, download, openUser, startWeb, type User, type WebServer } from "./harness.ts";
+import { serveDapp } from "./fixture.ts";
+import { connect, download, openUser, type User, type WebServer } from "./harness.ts";
 
 const PRICE = parseEther("0.01");
 
@@ -142,11 +143,7 @@ describe("paying in the browser", () => {
     // From here on the chain mines a block a second, as a real one does, whether or not anyone sends anything.
     await client.request({ method: "evm_setAutomine" as never, params: [false] as never });
     await client.request({ method: "evm_setIntervalMining" as never, params: [1000] as never });
-    web = await startWeb({
-      SUPERDIST_RPC_URL: chain.rpcUrl,
-      SUPERDIST_CHAIN_ID: String(chain.chainId),
-      SUPERDIST_MARKET: chain.market,
-      SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
+    web = await serveDapp(chain, {
       SUPERDIST_VERIFIER_URL: `http://127.0.0.1:${verifierPort}`,
     });
   });

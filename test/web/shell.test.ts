@@ -3,7 +3,8 @@ import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
-import { openUser, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
+import { serveDapp } from "./fixture.ts";
+import { openUser, screenshot, type User, type WebServer } from "./harness.ts";
 
 describe("app shell", () => {
   let chain: LocalChain;
@@ -12,12 +13,7 @@ describe("app shell", () => {
 
   beforeAll(async () => {
     chain = await startLocalChain();
-    web = await startWeb({
-      SUPERDIST_RPC_URL: chain.rpcUrl,
-      SUPERDIST_CHAIN_ID: String(chain.chainId),
-      SUPERDIST_MARKET: chain.market,
-      SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
-    });
+    web = await serveDapp(chain);
   });
 
   afterAll(async () => {

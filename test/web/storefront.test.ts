@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
 import { shortAddress } from "../../web/src/lib/format.ts";
-import { publishText, startTestVerifier, userPool } from "./fixture.ts";
+import { publishText, serveDapp, startTestVerifier, userPool } from "./fixture.ts";
 import { connect, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
 
 const PAGES = ["/", "/content/1", "/open", "/library", "/rewards", "/publish"] as const;
@@ -116,11 +116,7 @@ describe("storefront", () => {
       value: PRICE,
     });
     await client.waitForTransactionReceipt({ hash });
-    web = await startWeb({
-      SUPERDIST_RPC_URL: chain.rpcUrl,
-      SUPERDIST_CHAIN_ID: String(chain.chainId),
-      SUPERDIST_MARKET: chain.market,
-      SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
+    web = await serveDapp(chain, {
       SUPERDIST_VERIFIER_URL: verifier.url,
       SUPERDIST_TRACKER_URL: `ws://127.0.0.1:${trackerPort}`,
     });

@@ -40,16 +40,8 @@ import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
-import {
-  connect,
-  download,
-  openUser,
-  screenshot,
-  startWeb,
-  txHash,
-  type User,
-  type WebServer,
-} from "./harness.ts";
+import { serveDapp } from "./fixture.ts";
+import { connect, download, openUser, screenshot, txHash, type User, type WebServer } from "./harness.ts";
 
 const BPS = 10_000n;
 
@@ -160,12 +152,8 @@ describe("the superdistribution story", () => {
     const server = new Server({ ws: true, http: false, udp: false, stats: false });
     await new Promise<void>((resolve) => server.listen(trackerPort, "127.0.0.1", () => resolve()));
     tracker = server;
-    web = await startWeb({
+    web = await serveDapp(chain, {
       SUPERDIST_TRACKER_URL: `ws://127.0.0.1:${trackerPort}`,
-      SUPERDIST_RPC_URL: chain.rpcUrl,
-      SUPERDIST_CHAIN_ID: String(chain.chainId),
-      SUPERDIST_MARKET: chain.market,
-      SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
       SUPERDIST_DEMO_TOKEN: chain.demoToken,
       SUPERDIST_VERIFIER_URL: verifier.url,
     });

@@ -15,15 +15,15 @@ import { createInterface } from "node:readline";
 import { ETH, encodeMetadata } from "@superdist/contracts";
 import { generateX25519Identity, identityToRecipient, parseHeader } from "@superdist/package";
 import { publishFile } from "@superdist/sdk/node";
-import { type StartedVerifier, startVerifier } from "@superdist/verifier";
-import { pino } from "pino";
+import type { StartedVerifier } from "@superdist/verifier";
 import { createWalletClient, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
-import { connect, download, openUser, startWeb, type User, type WebServer } from "./harness.ts";
+import { serveDapp, startTestVerifier } from "./fixture.ts";
+import { connect, download, openUser, type User, type WebServer } from "./harness.ts";
 
 describe("a share link from `superdist share`, opened in the dApp", () => {
   let chain: LocalChain;
@@ -38,21 +38,9 @@ describe("a share link from `superdist share`, opened in the dApp", () => {
 
   beforeAll(async () => {
     chain = await startLocalChain();
-    verifier = await startVerifier({
-      rpcUrl: chain.rpcUrl,
-      chainId: chain.chainId,
-      market: chain.market,
-      identities: [await generateX25519Identity()],
-      host: "127.0.0.1",
-      port: 0,
-      logger: pino({ level: "silent" }),
-    });
+    verifier = await startTestVerifier(chain);
     // No SUPERDIST_TRACKER_URL: a link with a web seed needs none.
-    web = await startWeb({
-      SUPERDIST_RPC_URL: chain.rpcUrl,
-      SUPERDIST_CHAIN_ID: String(chain.chainId),
-      SUPERDIST_MARKET: chain.market,
-      SUPERDIST_DEPLOY_BLOCK: String(chain.deployBlock),
+    web = await serveDapp(chain, {
       SUPERDIST_DEMO_TOKEN: chain.demoToken,
       SUPERDIST_VERIFIER_URL: verifier.url,
     });

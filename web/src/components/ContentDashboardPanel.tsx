@@ -55,7 +55,7 @@ export function ContentDashboardPanel({ entry, publisher }: { entry: ContentEntr
         </div>
       ) : null}
       {trees.length > 0 ? (
-        <ReferralTree roots={trees} account={publisher} currencies={known} titles={new Map()} publisherView />
+        <ReferralTree roots={trees} account={publisher} currencies={known} publisherView />
       ) : (
         <p className="muted">No sales yet. Share the content page: every buyer can pass their copy on.</p>
       )}

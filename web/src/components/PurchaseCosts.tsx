@@ -1,5 +1,3 @@
-import { ETH } from "@superdist/contracts";
-import { isAddressEqual } from "viem";
 import type { ContentEntry } from "../hooks/useMarket.ts";
 import type { PurchaseCosts as Costs } from "../hooks/usePurchaseCosts.ts";
 import { formatAmount } from "../lib/format.ts";
@@ -10,7 +8,7 @@ const eth = (wei: bigint) => formatAmount(wei, 18, "ETH", 6);
 export function PurchaseCosts({ entry, costs }: { entry: ContentEntry; costs: Costs | undefined }) {
   if (!costs) return null;
   const { currency } = entry;
-  const inEth = isAddressEqual(entry.content.currency, ETH);
+  const { inEth } = costs;
   return (
     <div className="purchase-costs" data-testid="purchase-costs">
       <dl className="facts">

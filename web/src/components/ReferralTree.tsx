@@ -47,14 +47,14 @@ export function ReferralTree({
   roots,
   account,
   currencies,
-  titles,
+  titles = new Map(),
   publisherView = false,
 }: {
   roots: readonly LicenseNode[];
   account: Address;
   currencies: ReadonlyMap<string, Currency>;
   /** Content titles by id, for the account's own licenses. */
-  titles: ReadonlyMap<bigint, string>;
+  titles?: ReadonlyMap<bigint, string>;
   /** A content's sales as its publisher sees them: every node with what it paid the publisher. */
   publisherView?: boolean;
 }) {

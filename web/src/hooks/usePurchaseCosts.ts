@@ -15,6 +15,8 @@ export type PurchaseCosts = {
   fee?: bigint;
   /** Whether the balance covers the price (and, in ETH, the fee as well). */
   enough: boolean;
+  /** Paid in ETH, so that the balance is the ETH balance and the fee comes out of it too. */
+  inEth: boolean;
 };
 
 export function usePurchaseCosts(entry: ContentEntry, referrerTokenId: bigint, payer: Address | undefined) {
@@ -61,7 +63,7 @@ export function usePurchaseCosts(entry: ContentEntry, referrerTokenId: bigint, p
       const fee = gas !== undefined && fees?.maxFeePerGas !== undefined ? gas * fees.maxFeePerGas : undefined;
       const balance = tokenBalance ?? ethBalance;
       const enough = inEth ? ethBalance >= content.price + (fee ?? 0n) : balance >= content.price;
-      return { balance, ethBalance, fee, enough };
+      return { balance, ethBalance, fee, enough, inEth };
     },
   });
 }
