@@ -21,6 +21,7 @@ declare module "webtorrent/dist/webtorrent.min.js" {
     name?: string;
     pieceLength?: number;
     maxWebConns?: number;
+    store?: new (chunkLength: number, options: object) => unknown;
   };
   export default class WebTorrent {
     constructor(options?: Record<string, unknown>);
@@ -29,5 +30,14 @@ declare module "webtorrent/dist/webtorrent.min.js" {
     get(id: string): Promise<Torrent | null>;
     on(event: "error", listener: (error: Error | string) => void): void;
     destroy(callback?: (error?: Error) => void): void;
+  }
+}
+
+// WebTorrent's chunk store in browsers (bundled into webtorrent's own build); the part of it the app extends.
+declare module "fsa-chunk-store" {
+  export default class FSAChunkStore {
+    constructor(chunkLength: number, options?: object);
+    /** The origin-private file of each piece, once stored. */
+    chunks: FileSystemFileHandle[];
   }
 }

@@ -1,5 +1,6 @@
 import { SuperdistError } from "@superdist/errors";
 import { choosePieceLength, fetchCopy, type Magnet, parseMagnet } from "@superdist/sdk";
+import FSAChunkStore from "fsa-chunk-store";
 import type WebTorrent from "webtorrent/dist/webtorrent.min.js";
 import type { Torrent } from "webtorrent/dist/webtorrent.min.js";
 
@@ -104,6 +105,17 @@ const STALL_MS = 8_000;
 
 type Progress = (done: number, total: number | undefined) => void;
 
+/**
+ * WebTorrent's own store in Chromium, one origin-private file per piece, which also hands out the finished copy: a
+ * File made of those files, so that nothing is read back and copied (WebTorrent's `blob()` reads every piece into
+ * one buffer, which took as long as the download). WebTorrent constructs its store with `new`.
+ */
+class CopyStore extends FSAChunkStore {
+  copy(): Promise<File[]> {
+    return Promise.all(this.chunks.map((handle) => handle.getFile()));
+  }
+}
+
 /** Through WebTorrent: browsers seeding the torrent and the magnet's web seeds, at once. */
 async function fetchWithWebTorrent(
   magnet: string,
@@ -114,7 +126,19 @@ async function fetchWithWebTorrent(
   const instance = await getClient(settings);
   const existing = await instance.get(magnet);
   const announce = settings.trackerUrl ? [settings.trackerUrl] : [];
-  const torrent = existing ?? instance.add(magnet, { announce, maxWebConns: WEB_SEED_REQUESTS });
+  let store: CopyStore | undefined;
+  const torrent =
+    existing ??
+    instance.add(magnet, {
+      announce,
+      maxWebConns: WEB_SEED_REQUESTS,
+      store: class extends CopyStore {
+        constructor(chunkLength: number, options: object) {
+          super(chunkLength, options);
+          store = this;
+        }
+      },
+    });
   if (!torrent.done) {
     await new Promise<void>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -149,9 +173,9 @@ async function fetchWithWebTorrent(
   }
   const [file] = torrent.files;
   onProgress(file.length, file.length);
-  // Read back from WebTorrent's own store (the origin-private file system in Chromium). A chunk store in memory,
-  // tried instead, made downloads from peers five to ten times slower, and so did keeping the pieces as they came.
-  return new File([await file.blob()], file.name);
+  // A torrent this page was seeding already was stored by WebTorrent: read back from it.
+  const parts = store ? await store.copy() : [await file.blob()];
+  return new File(parts, file.name, { type: "application/octet-stream" });
 }
 
 export type FetchSharedOptions = {

@@ -28,6 +28,8 @@ export type FetchCopyReturnType = {
   from: string;
 };
 
+const BLOB_BATCH = 16 * 1024 * 1024;
+
 export function downloadOptions(parameters: Omit<FetchCopyParameters, "source">): DownloadOptions {
   const { onStage } = parameters;
   return {
@@ -48,13 +50,28 @@ export async function fetchCopy(parameters: FetchCopyParameters): Promise<FetchC
   const source =
     typeof parameters.source === "string" ? parseCopySource(parameters.source) : parameters.source;
   parameters.onStage?.({ operation: "fetch", status: "asking" });
-  // Pieces are kept as Blobs of their own, so that a browser may move a large copy out of memory as it grows.
+  // What arrives goes into Blobs of about 16 MiB, so that a browser may move a large copy out of the page's memory
+  // as it grows. A Blob per 1 MiB piece cost Chromium four times as long as one per 16 MiB.
   const parts: Blob[] = [];
+  let batch: Uint8Array<ArrayBuffer>[] = [];
+  let batched = 0;
+  const flush = () => {
+    parts.push(new Blob(batch));
+    batch = [];
+    batched = 0;
+  };
   const fetched = await downloadCopy(
     source,
-    { write: (bytes) => void parts.push(new Blob([bytes as Uint8Array<ArrayBuffer>])) },
+    {
+      write: (bytes) => {
+        batch.push(bytes as Uint8Array<ArrayBuffer>);
+        batched += bytes.length;
+        if (batched >= BLOB_BATCH) flush();
+      },
+    },
     downloadOptions(parameters),
   );
+  flush();
   parameters.onStage?.({ operation: "fetch", status: "done" });
   return { ...fetched, blob: new Blob(parts, { type: "application/octet-stream" }) };
 }
