@@ -227,6 +227,42 @@ async function fetchSharedInPage(
   return result;
 }
 
+/**
+ * What every browser-to-browser transfer waits for before its first byte: an offer with its ICE candidates gathered,
+ * as the tracker client makes one (no trickle), the answer, and the data channel opening, between two connections of
+ * one page.
+ */
+function webRtcSetup(page: Page): Promise<Timed & { offer: number }> {
+  return page.evaluate(async () => {
+    const gathered = (pc: RTCPeerConnection) =>
+      new Promise<void>((resolve) => {
+        if (pc.iceGatheringState === "complete") return resolve();
+        pc.addEventListener("icegatheringstatechange", () => {
+          if (pc.iceGatheringState === "complete") resolve();
+        });
+      });
+    const started = performance.now();
+    const offerer = new RTCPeerConnection({ iceServers: [] });
+    const answerer = new RTCPeerConnection({ iceServers: [] });
+    const channel = offerer.createDataChannel("bench");
+    const open = new Promise((resolve) => {
+      channel.onopen = resolve;
+    });
+    await offerer.setLocalDescription(await offerer.createOffer());
+    await gathered(offerer);
+    const offer = performance.now() - started;
+    await answerer.setRemoteDescription(offerer.localDescription as RTCSessionDescription);
+    await answerer.setLocalDescription(await answerer.createAnswer());
+    await gathered(answerer);
+    await offerer.setRemoteDescription(answerer.localDescription as RTCSessionDescription);
+    await open;
+    const ms = performance.now() - started;
+    offerer.close();
+    answerer.close();
+    return { ms, offer };
+  });
+}
+
 /** The dApp's `seed` of the file, fetched untimed; resolves to its info hash. */
 async function appSeedInPage(page: Page, copy: Shared, trackerUrl: string): Promise<string> {
   return page.evaluate(
@@ -368,6 +404,15 @@ async function main(): Promise<void> {
     const seeder = await openPage(browser, pages.url);
     const fetcher = await openPage(browser, pages.url);
 
+    let setup = { ms: Number.POSITIVE_INFINITY, offer: Number.POSITIVE_INFINITY };
+    for (let run = 0; run < RUNS; run++) {
+      const measured = await webRtcSetup(fetcher);
+      if (measured.ms < setup.ms) setup = measured;
+    }
+    say(
+      `WebRTC connection between two peers of one page: ${setup.ms.toFixed(0)} ms (offer ${setup.offer.toFixed(0)} ms)`,
+    );
+
     const rows: (string | number)[][] = [];
     const summary: {
       size: number;
@@ -467,23 +512,31 @@ checked against the package's SHA-256 once. The code is the dApp's own (\`seed\`
 web/src/lib/p2p.ts, the SDK's \`fetchCopy\`), bundled into a bare page. The web seed is \`superdist share\`, its own
 process, and the magnet is the one it prints; the plain HTTP download is of the same file from the same server.
 Browser to browser, a new WebTorrent client finds the seeding context through the WebSocket tracker and downloads
-over a WebRTC data channel; its time includes the announce and the connection. \`fetchShared\`'s times include
-reading the finished copy back out of WebTorrent's store into a File, as the dApp does; between runs the page's
-client is closed (\`closePeerToPeer\`), untimed.
+over a WebRTC data channel; its time includes the announce and the connection. \`fetchShared\`'s times run until it
+hands over the File, as the dApp uses it; between runs the page's client is closed (\`closePeerToPeer\`), untimed.
 
 ${markdownTable(["size", "transfer", "seconds", "MB/s", "of plain HTTP", "target"], rows)}
 
-Where the targets are missed: on loopback a plain download is the browser's network stack alone, hundreds of MB/s,
-while every other row runs JavaScript per piece or per 16 KiB block (hashing, WebTorrent's bookkeeping, copying), on
-two cores shared with the server, the tracker and the other context. For 10 MiB the fixed costs dominate: the
-\`.torrent\` fetched first, and between browsers the tracker round trips and the WebRTC handshake. \`fetchCopy\` streams
-one response and hashes each piece while the next arrives; parallel range requests of one piece each were tried in
-the browser and were slower than that one stream.
+What bounds each row. A plain download on loopback is the browser's network stack alone, hundreds of MB/s; every
+other row also runs JavaScript per piece or per 16 KiB block (SHA-1, WebTorrent's bookkeeping, copies), on two cores
+shared with the server, the tracker and the other context.
+- **Browser to browser, 10 MiB:** the connection, before the first byte. A WebRTC connection between two peers of one
+  page, measured in the same run, took ${setup.ms.toFixed(0)} ms, ${setup.offer.toFixed(0)} ms of it gathering the
+  offer's ICE candidates (the tracker client sends offers whole, not trickled); the tracker's two relays and
+  WebTorrent's handshake and metadata exchange come on top. That connection alone is
+  ${summary.map((entry) => `${((setup.ms / entry.peers) * 100).toFixed(0)} % of the ${Math.round(entry.size / MiB)} MiB transfer's time`).join(" and ")}.
+- **\`fetchShared\`:** a copy fetched through WebTorrent is handed over as a File made of its stored pieces (one
+  origin-private file each in Chromium), not read back. WebTorrent's own \`file.blob()\`, used before, read every
+  piece into one buffer and copied it into a Blob, which took about as long as the download itself (24 % of plain
+  HTTP at 100 MiB from the web seed, 22 % between browsers). Pieces kept in memory instead, in a chunk store of our
+  own, made WebTorrent five to ten times slower, whether they were kept as arrays or as Blobs.
+- **\`fetchCopy\`:** one response, each piece hashed (WebCrypto SHA-1) while the next arrives, and what arrives
+  gathered into Blobs of 16 MiB: a Blob per 1 MiB piece cost four times as long. Parallel range requests of one piece
+  each were tried and were slower than that one stream.
 
 Piece length (\`choosePieceLength\`): at least 1 MiB, and larger only to keep a torrent at or under 1,024 pieces
 (16 MiB at most); a package smaller than a piece is one piece. The same 100 MiB package at other piece lengths,
-WebTorrent set up as the dApp sets it up (${WEB_SEED_REQUESTS_NOTE}), timed to WebTorrent's \`done\` (without the
-read-back):
+WebTorrent set up as the dApp sets it up (${WEB_SEED_REQUESTS_NOTE}), timed to WebTorrent's \`done\`:
 
 ${markdownTable(["piece length", "pieces", "piece hashes in the .torrent", "web seed → browser MB/s", "browser → browser MB/s", ""], pieceRows)}
 
