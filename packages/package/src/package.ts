@@ -110,18 +110,22 @@ export async function encryptPackage(
   plaintext: ReadableStream<Uint8Array>,
   p: EncryptPackageParameters,
 ): Promise<EncryptPackageReturnType> {
-  const { fileKey, header } = await newPackageHeader(p);
+  // The first read (a file's open and read on libuv's threads) runs while the header is made.
+  const pieces = new PieceReader(plaintext);
+  let made: Awaited<ReturnType<typeof newPackageHeader>>;
+  try {
+    made = await newPackageHeader(p);
+  } catch (error) {
+    await pieces.cancel(error).catch(() => {});
+    throw error;
+  }
+  const { fileKey, header } = made;
   const encryptor = new PayloadEncryptor(fileKey);
   let done = 0;
-  const stream = payloadStream(
-    new PieceReader(plaintext),
-    encryptor,
-    concat(header.bytes, encryptor.nonce),
-    (consumed) => {
-      done += consumed;
-      p.onProgress?.(done, p.plaintextSize);
-    },
-  );
+  const stream = payloadStream(pieces, encryptor, concat(header.bytes, encryptor.nonce), (consumed) => {
+    done += consumed;
+    p.onProgress?.(done, p.plaintextSize);
+  });
   return {
     stream,
     fileKey,

@@ -7,6 +7,7 @@ export const READ_SIZE = 1 << 20;
 /**
  * Reads a stream in pieces of at most a given length, one read ahead of the caller, so that the source's
  * next read (a file read on a libuv thread, a network receive) runs while the caller works on the last.
+ * The first read starts at once.
  *
  * A readable byte stream (`type: "bytes"`, e.g. `readFileStream`) is read with a BYOB reader into two
  * buffers of this reader's own, used in turn: a piece is only valid until the next `read`, and no piece
@@ -17,7 +18,7 @@ export const READ_SIZE = 1 << 20;
 export class PieceReader {
   readonly #byob: ReadableStreamBYOBReader | undefined;
   readonly #default: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  #ahead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  #ahead: Promise<ReadableStreamReadResult<Uint8Array>>;
   /** The piece read last, whose buffer the caller may still be reading until its next `read`. */
   #held: Uint8Array = EMPTY;
   #rest: Uint8Array = EMPTY;
@@ -30,6 +31,7 @@ export class PieceReader {
       // Not a byte stream: getReader throws before locking it.
       this.#default = stream.getReader();
     }
+    this.#ahead = this.#start(EMPTY);
   }
 
   /** The next at most `max` bytes, or undefined once the stream has ended. Valid until the next call. */
@@ -37,8 +39,7 @@ export class PieceReader {
     while (this.#rest.length === 0) {
       if (this.#ended) return undefined;
       const free = this.#held;
-      const { done, value } = await (this.#ahead ?? this.#start(EMPTY));
-      this.#ahead = undefined;
+      const { done, value } = await this.#ahead;
       if (done || value === undefined) {
         this.#ended = true;
         return undefined;
