@@ -3,9 +3,10 @@
  * files in the same run, re-key cost for a small and a large package, and peak memory.
  *
  * Each of our operations runs in a child process of its own (this script in worker mode), so its peak
- * RSS is its own; the timer runs inside the worker around the library call. `age` runs under
- * `/usr/bin/time` for its peak RSS and is timed around the process, start-up included. `sync` runs,
- * untimed, before every timed operation so that one run's dirty pages are not written back during the next.
+ * RSS is its own; the timer runs inside the worker around the library call, once the worker has finished
+ * starting (SETTLE_MS). `age` runs under `/usr/bin/time` for its peak RSS and is timed around the process,
+ * start-up included. `sync` runs, untimed, before every timed operation so that one run's dirty pages are
+ * not written back during the next.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,6 +14,7 @@ import { existsSync, openAsBlob } from "node:fs";
 import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
   decryptPackage,
@@ -52,6 +54,15 @@ type WorkerResult = {
 const discard = () => new WritableStream<Uint8Array>();
 
 /**
+ * How long a worker idles before its timer starts. A Node process that has just loaded its modules still
+ * owes V8 about 5-15 ms of garbage collection (what loading left in the young generation, then a first
+ * mark-compact) and compilation, which it pays at its first waits for I/O: without this, inside whatever
+ * call comes first, where a 1 MiB file read took 4-8 ms instead of 0.3. Node's start-up is left out of our
+ * times anyway; this leaves out the rest of it.
+ */
+const SETTLE_MS = 100;
+
+/**
  * Reads `stream` to its end the way a consumer that writes each piece somewhere before reading the next
  * does without copying: with a BYOB reader, into one 1 MiB buffer it reuses.
  */
@@ -68,6 +79,7 @@ async function discardByob(stream: ReadableStream<Uint8Array>): Promise<void> {
 async function worker(op: string, args: string[]): Promise<WorkerResult> {
   const [a = "", b = "", c = "", d = ""] = args;
   const extra: Record<string, number> = {};
+  await sleep(SETTLE_MS);
   const baselineKiB = process.resourceUsage().maxRSS;
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -227,13 +239,13 @@ const WHERE_THE_TIME_GOES = [
     "behind, beside the cipher, so file to file needed no `writev`.",
   "",
   "Fixed costs, which decide the 100 MiB rows (age encrypts 100 MiB in about 55 ms): a first call in a " +
-    "process costs about 12–15 ms more than its bytes. Making a header is about 5 ms of it (X25519 " +
+    "settled process costs about 12–15 ms more than its bytes. Making a header is about 5 ms of it (X25519 " +
     "through node:crypto, the first use of its key objects; HKDF and HMAC, in not-yet-optimised JavaScript, " +
     "cost 3–4 ms more until they moved to node:crypto too), opening one about 6 ms (importing the identity " +
-    "through WebCrypto, the first agreement); Node loads its Web Streams code on first use (about 3 ms), the key commitment's " +
-    "Keccak runs in JavaScript (about 1 ms). `encryptPackage` starts reading its input while it makes the " +
-    "header. A fresh process also owes 5–15 ms of start-up collections, which it pays at its first waits " +
-    "for I/O, inside whatever call comes first.",
+    "through WebCrypto, the first agreement). Node loads its Web Streams code on first use (about 3 ms); the " +
+    "key commitment's Keccak runs in JavaScript (about 1 ms). `encryptPackage` starts reading its input while " +
+    "it makes the header. Without the settling wait, the process's start-up collections (5–15 ms) land in " +
+    "the call too.",
   "",
   "Not explained yet: in this script's sequence, the first `decryptFile` of the 1 GiB package after the two " +
     "encryptions took 1.6–2.0 s, where the same call repeated at once took 0.65 s and reading the package alone " +
@@ -415,7 +427,10 @@ async function main(): Promise<void> {
         cpuRows,
       ),
       "",
-      "Our times are measured inside the process, around the library call; age's include its process " +
+      "Our times are measured inside the process, around the library call, after the process has idled for " +
+        `${SETTLE_MS} ms: a Node process that has just loaded its modules still owes 5–15 ms of garbage ` +
+        "collection and compilation, which it pays at its first waits for I/O, inside whatever call comes " +
+        "first (a command-line run pays it; a long-running process once). age's times include its process " +
         "start-up (a few milliseconds, which dominate at 1 MiB). Our reads and writes run on libuv's " +
         "threads beside the cipher on the main thread, so a run may use both cores; age does all of it on one.",
       "",
