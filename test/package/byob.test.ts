@@ -34,6 +34,31 @@ async function readByob(stream: ReadableStream<Uint8Array>, size: number) {
   return { bytes: new Uint8Array(Buffer.concat(parts)), sizes };
 }
 
+/** A readable byte stream of `bytes` that fills each read with at most `pieceSize` of them. */
+function byteStreamOf(bytes: Uint8Array, pieceSize: number): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      const request = controller.byobRequest;
+      const view = request?.view;
+      const n = Math.min(pieceSize, bytes.length - offset, view?.byteLength ?? pieceSize);
+      if (n === 0) {
+        controller.close();
+        request?.respond(0);
+        return;
+      }
+      if (request && view) {
+        new Uint8Array(view.buffer, view.byteOffset, n).set(bytes.subarray(offset, offset + n));
+        request.respond(n);
+      } else {
+        controller.enqueue(bytes.slice(offset, offset + n));
+      }
+      offset += n;
+    },
+  });
+}
+
 // View sizes: smaller than one sealed chunk (output is copied in), exactly one, and larger.
 const viewSizes = [1000, CHUNK_SIZE, SEALED, 3 * SEALED + 5, 1 << 20];
 
@@ -117,6 +142,21 @@ describe("byte streams in", () => {
         identities: [holder.identity],
       });
       assert.equal(sha256(await collect(opened.stream)), sha256(plaintext), `size ${size}`);
+    }
+  });
+
+  test("a byte stream that answers in small reads: the header spans many, the chunks too", async () => {
+    const plaintext = randomBytes(3 * CHUNK_SIZE + 77);
+    for (const pieceSize of [1, 100, CHUNK_SIZE + 1]) {
+      const source = pieceSize === 1 ? plaintext.subarray(0, 3000) : plaintext;
+      const sealed = await encryptPackage(byteStreamOf(source, pieceSize), options);
+      const pkg = await collect(sealed.stream);
+      const opened = await decryptPackage(byteStreamOf(pkg, pieceSize), { identities: [holder.identity] });
+      assert.equal(
+        sha256((await readByob(opened.stream, SEALED)).bytes),
+        sha256(source),
+        `pieces of ${pieceSize}`,
+      );
     }
   });
 

@@ -142,7 +142,10 @@ export type ReadPackageHeaderReturnType = {
   payload: ReadableStream<Uint8Array>;
 };
 
-/** Parses the header off the front of what `next` yields, and returns it with the bytes that follow it. */
+/**
+ * Parses the header off the front of what `next` yields, and returns it with the bytes that follow it. A
+ * piece `next` yields need only stay valid until its next call (a PieceReader reuses its buffers).
+ */
 async function readHeaderFrom(
   next: () => Promise<Uint8Array | undefined>,
 ): Promise<{ header: PackageHeader; rest: Uint8Array }> {
@@ -157,6 +160,7 @@ async function readHeaderFrom(
       if (value === undefined || !(error instanceof PackageError && error.code === "HEADER_TRUNCATED")) {
         throw error;
       }
+      if (buffered === value) buffered = value.slice();
     }
   }
 }
