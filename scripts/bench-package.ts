@@ -219,8 +219,8 @@ const WHERE_THE_TIME_GOES = [
     "the bytes. `encryptFile` of 100 MiB took 25,000 minor faults before and 17,400 after (a Node process that " +
     "loads the libraries and stops: 8,200).",
   "3. `Readable.toWeb` copies every chunk of a file stream into a new `Uint8Array`: reading 1 GiB through it " +
-    "alone took 0.39 s of one core, most of what age needs to encrypt it. `readFileStream` hands its read " +
-    "buffers on as they are.",
+    "alone took 0.39 s of one core, most of what age needs to encrypt it. `readFileStream` reads into a BYOB " +
+    "reader's buffer, or hands its own read buffers on as they are.",
   "",
   "Web Streams against the file loop: the STREAM code is the same. The streams `encryptPackage` and " +
     "`decryptPackage` return, and `readFileStream`, are readable byte streams. Read with a BYOB reader, the " +
@@ -230,7 +230,7 @@ const WHERE_THE_TIME_GOES = [
     "`new Response(stream)`) must be handed a fresh buffer per piece, since nothing tells a stream when its " +
     "consumer is done with one: V8 frees those young buffers only once they add up to about twice its 16 MB " +
     'semi-space (`--trace-gc` counts a collection for "external memory pressure" every 32 MB or so), whatever ' +
-    "the piece size (256 KiB pieces grew as much, and were slower), so those rows grow by about 35 MB and pay " +
+    "the piece size (256 KiB pieces grew as much, and were slower), so those rows grow by 35–40 MB and pay " +
     "fresh pages. Before byte streams both sides took a fresh 1 MiB buffer per piece (39–41 MB of growth; " +
     "0.60× and 0.86× age at 100 MiB). Batching: handing on 64 KiB pieces was slower (0.52–0.62 s per GiB) " +
     "than 1 MiB ones; one OpenSSL cipher object per 64 KiB chunk is what the per-chunk nonce requires, and " +
@@ -238,7 +238,7 @@ const WHERE_THE_TIME_GOES = [
     "Poly1305 2.7 GB/s on 64 KiB). Reads and writes run on libuv's threads, one read ahead and one write " +
     "behind, beside the cipher, so file to file needed no `writev`.",
   "",
-  "Fixed costs, which decide the 100 MiB rows (age encrypts 100 MiB in about 55 ms): a first call in a " +
+  "Fixed costs, which decide the 100 MiB rows (age encrypts 100 MiB in 50–75 ms here): a first call in a " +
     "settled process costs about 12–15 ms more than its bytes. Making a header is about 5 ms of it (X25519 " +
     "through node:crypto, the first use of its key objects; HKDF and HMAC, in not-yet-optimised JavaScript, " +
     "cost 3–4 ms more until they moved to node:crypto too), opening one about 6 ms (importing the identity " +
