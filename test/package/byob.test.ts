@@ -111,6 +111,24 @@ describe("BYOB readers", () => {
   });
 });
 
+test("where readable byte streams are missing (Safari before 26.4), the package streams are default streams", async () => {
+  const global = globalThis as { ReadableByteStreamController?: unknown };
+  const saved = global.ReadableByteStreamController;
+  const plaintext = randomBytes(2 * CHUNK_SIZE + 5);
+  let pkg: Uint8Array;
+  let opened: Awaited<ReturnType<typeof decryptPackage>>;
+  delete global.ReadableByteStreamController;
+  try {
+    const sealed = await encryptPackage(streamOf(plaintext), options);
+    assert.throws(() => sealed.stream.getReader({ mode: "byob" }), TypeError);
+    pkg = await collect(sealed.stream);
+    opened = await decryptPackage(streamOf(pkg), { identities: [holder.identity] });
+  } finally {
+    global.ReadableByteStreamController = saved;
+  }
+  assert.equal(sha256(await collect(opened.stream)), sha256(plaintext));
+});
+
 describe("byte streams in", () => {
   test("readFileStream gives the same bytes to BYOB and default readers, from an offset too", async () => {
     const bytes = randomBytes(3 * (1 << 20) + 777);
@@ -164,7 +182,9 @@ describe("byte streams in", () => {
     const plaintext = randomBytes(2 * CHUNK_SIZE + 3);
     const sealed = await encryptPackage(new Blob([plaintext]).stream(), options);
     const pkg = await collect(sealed.stream);
-    const opened = await decryptPackage(new Blob([pkg]).stream(), { identities: [holder.identity] });
+    const opened = await decryptPackage(new Blob([pkg as Uint8Array<ArrayBuffer>]).stream(), {
+      identities: [holder.identity],
+    });
     assert.equal(sha256((await readByob(opened.stream, 1 << 20)).bytes), sha256(plaintext));
   });
 

@@ -322,9 +322,8 @@ export function payloadStream(
       }
     }
   };
-  return new ReadableStream({
-    type: "bytes",
-    async pull(controller) {
+  const underlying = {
+    async pull(controller: ReadableByteStreamController) {
       try {
         await step(controller);
       } catch (error) {
@@ -332,10 +331,16 @@ export function payloadStream(
         throw error;
       }
     },
-    cancel(reason) {
+    cancel(reason: unknown) {
       return source.cancel(reason);
     },
-  });
+  };
+  if (typeof ReadableByteStreamController === "function") {
+    return new ReadableStream({ type: "bytes", ...underlying });
+  }
+  // Readable byte streams came to Safari only in 26.4. A default stream's controller has no byobRequest,
+  // so the same source hands on a fresh buffer per piece there.
+  return new ReadableStream(underlying as unknown as UnderlyingDefaultSource<Uint8Array>);
 }
 
 /** Hands on `output`: already in the BYOB request's view, or a fresh buffer to enqueue. */
