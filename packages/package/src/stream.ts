@@ -84,8 +84,6 @@ class Rechunker {
   }
 }
 
-export type PayloadProgress = (bytes: number) => void;
-
 const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** `out` when it is large enough (a driver that reuses one buffer), else a fresh buffer. */
@@ -278,7 +276,7 @@ type PayloadCoder = {
 };
 
 /** Called after each step with the input bytes it took and the output bytes it gave (0 and the last ones at the end). */
-export type PayloadStep = (consumed: number, produced: number) => void;
+type PayloadStep = (consumed: number, produced: number) => void;
 
 /**
  * `prefix`, then what `coder` makes of `source`, as a readable byte stream. A BYOB reader's buffer is
