@@ -3,9 +3,10 @@
  * files in the same run, re-key cost for a small and a large package, and peak memory.
  *
  * Each of our operations runs in a child process of its own (this script in worker mode), so its peak
- * RSS is its own; the timer runs inside the worker around the library call. `age` runs under
- * `/usr/bin/time` for its peak RSS and is timed around the process, start-up included. `sync` runs,
- * untimed, before every timed operation so that one run's dirty pages are not written back during the next.
+ * RSS is its own; the timer runs inside the worker around the library call, once the worker has finished
+ * starting (SETTLE_MS). `age` runs under `/usr/bin/time` for its peak RSS and is timed around the process,
+ * start-up included. `sync` runs, untimed, before every timed operation so that one run's dirty pages are
+ * not written back during the next.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,6 +14,7 @@ import { existsSync, openAsBlob } from "node:fs";
 import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
   decryptPackage,
@@ -51,9 +53,33 @@ type WorkerResult = {
 
 const discard = () => new WritableStream<Uint8Array>();
 
+/**
+ * How long a worker idles before its timer starts. A Node process that has just loaded its modules still
+ * owes V8 about 5-15 ms of garbage collection (what loading left in the young generation, then a first
+ * mark-compact) and compilation, which it pays at its first waits for I/O: without this, inside whatever
+ * call comes first, where a 1 MiB file read took 4-8 ms instead of 0.3. Node's start-up is left out of our
+ * times anyway; this leaves out the rest of it.
+ */
+const SETTLE_MS = 100;
+
+/**
+ * Reads `stream` to its end the way a consumer that writes each piece somewhere before reading the next
+ * does without copying: with a BYOB reader, into one 1 MiB buffer it reuses.
+ */
+async function discardByob(stream: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = stream.getReader({ mode: "byob" });
+  let buffer = new ArrayBuffer(MiB);
+  for (;;) {
+    const { done, value } = await reader.read(new Uint8Array(buffer));
+    if (done) return;
+    buffer = value.buffer;
+  }
+}
+
 async function worker(op: string, args: string[]): Promise<WorkerResult> {
   const [a = "", b = "", c = "", d = ""] = args;
   const extra: Record<string, number> = {};
+  await sleep(SETTLE_MS);
   const baselineKiB = process.resourceUsage().maxRSS;
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -76,6 +102,20 @@ async function worker(op: string, args: string[]): Promise<WorkerResult> {
     case "decrypt-null": {
       const opened = await decryptPackage(readFileStream(a), { identities: [b] });
       await opened.stream.pipeTo(discard());
+      break;
+    }
+    case "encrypt-byob": {
+      const sealed = await encryptPackage(readFileStream(a), {
+        holderRecipients: [b],
+        verifierRecipient: c,
+        lineage,
+      });
+      await discardByob(sealed.stream);
+      break;
+    }
+    case "decrypt-byob": {
+      const opened = await decryptPackage(readFileStream(a), { identities: [b] });
+      await discardByob(opened.stream);
       break;
     }
     case "rekey": {
@@ -177,21 +217,35 @@ const WHERE_THE_TIME_GOES = [
   "2. That garbage is also why 100 MiB cost twice the CPU per byte of 1 GiB: its first tens of megabytes are " +
     "fresh pages from the kernel, a fault and a zeroed page per 4 KiB, which a 1 GiB run spreads over ten times " +
     "the bytes. `encryptFile` of 100 MiB took 25,000 minor faults before and 17,400 after (a Node process that " +
-    "loads the libraries and stops: 8,200). The call's fixed costs (header, X25519, warm-up) are 10–20 ms.",
+    "loads the libraries and stops: 8,200).",
   "3. `Readable.toWeb` copies every chunk of a file stream into a new `Uint8Array`: reading 1 GiB through it " +
-    "alone took 0.39 s of one core, most of what age needs to encrypt it. `readFileStream` hands its read " +
-    "buffers on as they are.",
+    "alone took 0.39 s of one core, most of what age needs to encrypt it. `readFileStream` reads into a BYOB " +
+    "reader's buffer, or hands its own read buffers on as they are.",
   "",
-  "Web Streams against the file loop: the STREAM code is the same; a stream must hand off a fresh buffer per " +
-    "piece where the file loop reuses four. Sealing 1 GiB from memory into fresh 1 MiB outputs took 0.43 s, " +
-    "into one reused buffer 0.31 s; a TransformStream around it added nothing measurable at 1 MiB pieces. Fresh " +
-    "buffers are also why the Web Streams rows grow by about 40 MB: V8 frees young buffers once they add up to " +
-    'about twice its 16 MB semi-space (`--trace-gc` counts 75 collections for "external memory pressure" per ' +
-    "GiB), whatever the piece size, and a library cannot change that. Batching: handing on 64 KiB pieces was " +
-    "slower (0.52–0.62 s) than 1 MiB ones; one OpenSSL cipher object per 64 KiB chunk is what the per-chunk nonce " +
-    "requires, and costs about 3 %. The cipher is the rest (Node's OpenSSL 3.5 on this CPU: ChaCha20 alone " +
-    "5.3 GB/s, with Poly1305 2.7 GB/s on 64 KiB). Reads and writes run on libuv's threads, one read ahead and " +
-    "one write behind, beside the cipher, so file to file needed no `writev`.",
+  "Web Streams against the file loop: the STREAM code is the same. The streams `encryptPackage` and " +
+    "`decryptPackage` return, and `readFileStream`, are readable byte streams. Read with a BYOB reader, the " +
+    "cipher writes straight into the reader's buffer, and a byte stream given as input is read into two " +
+    "buffers of the library's own, one read ahead; so a consumer that reuses its buffer costs no buffer per " +
+    "piece, as the file loop does, and grows by about 5 MB. A default reader (`pipeTo`, `for await`, " +
+    "`new Response(stream)`) must be handed a fresh buffer per piece, since nothing tells a stream when its " +
+    "consumer is done with one: V8 frees those young buffers only once they add up to about twice its 16 MB " +
+    'semi-space (`--trace-gc` counts a collection for "external memory pressure" every 32 MB or so), whatever ' +
+    "the piece size (256 KiB pieces grew as much, and were slower), so those rows grow by 35–40 MB and pay " +
+    "fresh pages. Before byte streams both sides took a fresh 1 MiB buffer per piece (39–41 MB of growth; " +
+    "0.60× and 0.86× age at 100 MiB). Batching: handing on 64 KiB pieces was slower (0.52–0.62 s per GiB) " +
+    "than 1 MiB ones; one OpenSSL cipher object per 64 KiB chunk is what the per-chunk nonce requires, and " +
+    "costs about 3 %. The cipher is the rest (Node's OpenSSL 3.5 on this CPU: ChaCha20 alone 5.3 GB/s, with " +
+    "Poly1305 2.7 GB/s on 64 KiB). Reads and writes run on libuv's threads, one read ahead and one write " +
+    "behind, beside the cipher, so file to file needed no `writev`.",
+  "",
+  "Fixed costs, which decide the 100 MiB rows (age encrypts 100 MiB in 50–75 ms here): a first call in a " +
+    "settled process costs about 12–15 ms more than its bytes. Making a header is about 5 ms of it (X25519 " +
+    "through node:crypto, the first use of its key objects; HKDF and HMAC, in not-yet-optimised JavaScript, " +
+    "cost 3–4 ms more until they moved to node:crypto too), opening one about 6 ms (importing the identity " +
+    "through WebCrypto, the first agreement). Node loads its Web Streams code on first use (about 3 ms); the " +
+    "key commitment's Keccak runs in JavaScript (about 1 ms). `encryptPackage` starts reading its input while " +
+    "it makes the header. Without the settling wait, the process's start-up collections (5–15 ms) land in " +
+    "the call too.",
   "",
   "Not explained yet: in this script's sequence, the first `decryptFile` of the 1 GiB package after the two " +
     "encryptions took 1.6–2.0 s, where the same call repeated at once took 0.65 s and reading the package alone " +
@@ -217,6 +271,7 @@ async function main(): Promise<void> {
       ["1 GiB", 1024 * MiB, 3],
     ];
     const fileRows: (string | number)[][] = [];
+    const byobRows: (string | number)[][] = [];
     const nullRows: (string | number)[][] = [];
     const cpuRows: (string | number)[][] = [];
     let ratioFloor = Number.POSITIVE_INFINITY;
@@ -254,6 +309,8 @@ async function main(): Promise<void> {
         record("ageEncNull", runAge(["-r", holderRecipient, "-o", "/dev/null", plain]));
         record("oursDecNull", runWorker("decrypt-null", ours, holder));
         record("ageDecNull", runAge(["-d", "-i", identityFile, "-o", "/dev/null", theirs]));
+        record("oursEncByob", runWorker("encrypt-byob", plain, holderRecipient, verifierRecipient));
+        record("oursDecByob", runWorker("decrypt-byob", ours, holder));
       }
       const t = (key: string) => best((runs[key] ?? []).map((r) => r.seconds));
       const rss = (key: string) => Math.max(...(runs[key] ?? []).map((r) => r.maxRssKiB));
@@ -264,30 +321,32 @@ async function main(): Promise<void> {
         if (targeted) ratioFloor = Math.min(ratioFloor, value);
         return `${value.toFixed(2)}×${targeted ? ` ${value >= RATIO_TARGET ? "✓" : "✗"}` : ""}`;
       };
-      const row = (suffix: string) => {
-        const grown = Math.max(growth(`oursEnc${suffix}`), growth(`oursDec${suffix}`));
+      // `ours` names our runs, `age` the age runs they are compared with (the same runs for both readers).
+      const row = (ours: string, age: string) => {
+        const grown = Math.max(growth(`oursEnc${ours}`), growth(`oursDec${ours}`));
         growthCeiling = Math.max(growthCeiling, grown);
         return [
           label,
-          mbps(size, t(`oursEnc${suffix}`)),
-          mbps(size, t(`ageEnc${suffix}`)),
-          ratio(t(`ageEnc${suffix}`) / t(`oursEnc${suffix}`)),
-          mbps(size, t(`oursDec${suffix}`)),
-          mbps(size, t(`ageDec${suffix}`)),
-          ratio(t(`ageDec${suffix}`) / t(`oursDec${suffix}`)),
-          `${mb(Math.max(rss(`oursEnc${suffix}`), rss(`oursDec${suffix}`)))}`,
+          mbps(size, t(`oursEnc${ours}`)),
+          mbps(size, t(`ageEnc${age}`)),
+          ratio(t(`ageEnc${age}`) / t(`oursEnc${ours}`)),
+          mbps(size, t(`oursDec${ours}`)),
+          mbps(size, t(`ageDec${age}`)),
+          ratio(t(`ageDec${age}`) / t(`oursDec${ours}`)),
+          `${mb(Math.max(rss(`oursEnc${ours}`), rss(`oursDec${ours}`)))}`,
           `${mb(grown)} ${grown <= GROWTH_TARGET_KIB ? "✓" : "✗"}`,
-          `${mb(Math.max(rss(`ageEnc${suffix}`), rss(`ageDec${suffix}`)))}`,
+          `${mb(Math.max(rss(`ageEnc${age}`), rss(`ageDec${age}`)))}`,
         ];
       };
-      fileRows.push(row(""));
-      nullRows.push(row("Null"));
+      fileRows.push(row("", ""));
+      byobRows.push(row("Byob", "Null"));
+      nullRows.push(row("Null", "Null"));
       // /usr/bin/time counts CPU in 10 ms steps, too coarse for the small file.
       const cpu = (key: string) => {
         const seconds = best((runs[key] ?? []).map((r) => r.cpuSeconds));
         return seconds >= 0.05 ? mbps(size, seconds) : "—";
       };
-      cpuRows.push([label, cpu("oursEncNull"), cpu("ageEncNull"), cpu("oursDecNull"), cpu("ageDecNull")]);
+      cpuRows.push([label, cpu("oursEncByob"), cpu("ageEncNull"), cpu("oursDecByob"), cpu("ageDecNull")]);
       await rm(plain, { force: true });
       await rm(theirs, { force: true });
       if (size !== 1024 * MiB) await rm(ours, { force: true });
@@ -344,11 +403,17 @@ async function main(): Promise<void> {
       markdownTable(throughputHeaders, fileRows),
       "",
       "File to nowhere, to separate the cipher from the disk (ours: `encryptPackage` / `decryptPackage`, the " +
-        "Web Streams API, over `readFileStream` into a discarding stream; age: `-o /dev/null`):",
+        "Web Streams API, over `readFileStream`, read to its end with a BYOB reader into one reused 1 MiB " +
+        "buffer, as a consumer that writes each piece out before reading the next can; age: `-o /dev/null`):",
+      "",
+      markdownTable(throughputHeaders, byobRows),
+      "",
+      "The same, read with a default reader instead (`pipeTo` a discarding `WritableStream`), which must be " +
+        "handed a fresh buffer per piece; age's figures are the same runs as above:",
       "",
       markdownTable(throughputHeaders, nullRows),
       "",
-      "The same runs per CPU-second (user + system time of the process), which the load of other " +
+      "The BYOB runs per CPU-second (user + system time of the process), which the load of other " +
         "processes on the machine disturbs less than wall time:",
       "",
       markdownTable(
@@ -362,7 +427,10 @@ async function main(): Promise<void> {
         cpuRows,
       ),
       "",
-      "Our times are measured inside the process, around the library call; age's include its process " +
+      "Our times are measured inside the process, around the library call, after the process has idled for " +
+        `${SETTLE_MS} ms: a Node process that has just loaded its modules still owes 5–15 ms of garbage ` +
+        "collection and compilation, which it pays at its first waits for I/O, inside whatever call comes " +
+        "first (a command-line run pays it; a long-running process once). age's times include its process " +
         "start-up (a few milliseconds, which dominate at 1 MiB). Our reads and writes run on libuv's " +
         "threads beside the cipher on the main thread, so a run may use both cores; age does all of it on one.",
       "",

@@ -50,9 +50,11 @@ async function forEachPiece(
 }
 
 /**
- * The file at `path` from `start` on as a Web stream of 1 MiB pieces, one read ahead of the consumer. Each
- * piece is a buffer of its own, handed off as read: `Readable.toWeb` over a file stream copies every chunk
- * once more on the main thread, which costs as much CPU as the cipher.
+ * The file at `path` from `start` on as a readable byte stream. A BYOB reader's buffer is read into
+ * directly, so a consumer that reuses its buffers (encryptPackage and decryptPackage do) costs no fresh
+ * buffer per read; a default reader gets a buffer of its own per 1 MiB read. Either way nothing is copied
+ * on the main thread: `Readable.toWeb` over a file stream copies every chunk once more there, which costs
+ * as much CPU as the cipher.
  */
 export function readFileStream(path: string, start = 0): ReadableStream<Uint8Array> {
   let handle: FileHandle | undefined;
@@ -61,21 +63,27 @@ export function readFileStream(path: string, start = 0): ReadableStream<Uint8Arr
     await handle?.close();
     handle = undefined;
   };
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream({
+    type: "bytes",
     async start() {
       handle = await open(path, "r");
     },
     async pull(controller) {
       if (handle === undefined) return;
+      const request = controller.byobRequest;
+      // A byte stream's request view is always a Uint8Array.
+      const into = (request?.view as Uint8Array<ArrayBuffer> | undefined) ?? Buffer.allocUnsafe(IO_SIZE);
       try {
-        const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(IO_SIZE), 0, IO_SIZE, position);
+        const { bytesRead } = await handle.read(into, 0, into.length, position);
         if (bytesRead === 0) {
           await close();
           controller.close();
+          request?.respond(0);
           return;
         }
         position += bytesRead;
-        controller.enqueue(buffer.subarray(0, bytesRead));
+        if (request !== null) request.respond(bytesRead);
+        else controller.enqueue(into.subarray(0, bytesRead));
       } catch (error) {
         await close().catch(() => {});
         throw error;

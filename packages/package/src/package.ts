@@ -9,10 +9,12 @@ import {
   writeHeader,
 } from "./header.ts";
 import { type Lineage, sameContent } from "./lineage.ts";
+import { PieceReader } from "./pieces.ts";
 import {
-  createPayloadDecryptor,
-  createPayloadEncryptor,
+  PayloadDecryptor,
+  PayloadEncryptor,
   payloadSize,
+  payloadStream,
   plaintextSizeOfPayload,
 } from "./stream.ts";
 
@@ -98,21 +100,34 @@ export async function newPackageHeader(
   return { fileKey, header: parseHeader(bytes) };
 }
 
-/** Encrypts a plaintext stream into a new package, under a fresh random file key unless one is given. */
+/**
+ * Encrypts a plaintext stream into a new package, under a fresh random file key unless one is given. The
+ * package stream is a readable byte stream: a consumer that reads it with a BYOB reader into a buffer it
+ * reuses (at least 64 KiB; 1 MiB reads are cheapest) gets the ciphertext written straight into that buffer.
+ * Likewise a plaintext byte stream (`readFileStream`) is read into buffers of the library's own.
+ */
 export async function encryptPackage(
   plaintext: ReadableStream<Uint8Array>,
   p: EncryptPackageParameters,
 ): Promise<EncryptPackageReturnType> {
-  const { fileKey, header } = await newPackageHeader(p);
+  // The first read (a file's open and read on libuv's threads) runs while the header is made.
+  const pieces = new PieceReader(plaintext);
+  let made: Awaited<ReturnType<typeof newPackageHeader>>;
+  try {
+    made = await newPackageHeader(p);
+  } catch (error) {
+    await pieces.cancel(error).catch(() => {});
+    throw error;
+  }
+  const { fileKey, header } = made;
+  const encryptor = new PayloadEncryptor(fileKey);
   let done = 0;
-  const payload = plaintext.pipeThrough(
-    createPayloadEncryptor(fileKey, (n) => {
-      done += n;
-      p.onProgress?.(done, p.plaintextSize);
-    }),
-  );
+  const stream = payloadStream(pieces, encryptor, concat(header.bytes, encryptor.nonce), (consumed) => {
+    done += consumed;
+    p.onProgress?.(done, p.plaintextSize);
+  });
   return {
-    stream: withPrefix(header.bytes, payload.getReader()),
+    stream,
     fileKey,
     keyCommitment: keyCommitment(fileKey),
     header,
@@ -127,25 +142,54 @@ export type ReadPackageHeaderReturnType = {
   payload: ReadableStream<Uint8Array>;
 };
 
+/**
+ * Parses the header off the front of what `next` yields, and returns it with the bytes that follow it. A
+ * piece `next` yields need only stay valid until its next call (a PieceReader reuses its buffers).
+ */
+async function readHeaderFrom(
+  next: () => Promise<Uint8Array | undefined>,
+): Promise<{ header: PackageHeader; rest: Uint8Array }> {
+  let buffered: Uint8Array = new Uint8Array(0);
+  for (;;) {
+    const value = await next();
+    if (value !== undefined) buffered = concat(buffered, value);
+    try {
+      const header = parseHeader(buffered);
+      return { header, rest: buffered.subarray(header.bytes.length) };
+    } catch (error) {
+      if (value === undefined || !(error instanceof PackageError && error.code === "HEADER_TRUNCATED")) {
+        throw error;
+      }
+      if (buffered === value) buffered = value.slice();
+    }
+  }
+}
+
 /** Reads and parses the header off the front of a package stream, leaving the payload unread. */
 export async function readPackageHeader(
   pkg: ReadableStream<Uint8Array>,
 ): Promise<ReadPackageHeaderReturnType> {
   const reader = pkg.getReader();
-  let buffered: Uint8Array = new Uint8Array(0);
   try {
-    for (;;) {
+    const { header, rest } = await readHeaderFrom(async () => {
       const { done, value } = await reader.read();
-      if (!done) buffered = concat(buffered, value);
-      try {
-        const header = parseHeader(buffered);
-        return { header, payload: withPrefix(buffered.subarray(header.bytes.length), reader) };
-      } catch (error) {
-        if (done || !(error instanceof PackageError && error.code === "HEADER_TRUNCATED")) throw error;
-      }
-    }
+      return done ? undefined : value;
+    });
+    return { header, payload: withPrefix(rest, reader) };
   } catch (error) {
     await reader.cancel(error).catch(() => {});
+    throw error;
+  }
+}
+
+/** The same as readPackageHeader, leaving the payload in `pieces`. */
+async function readHeaderFromPieces(pieces: PieceReader): Promise<PackageHeader> {
+  try {
+    const { header, rest } = await readHeaderFrom(() => pieces.read(Number.POSITIVE_INFINITY));
+    pieces.unread(rest);
+    return header;
+  } catch (error) {
+    await pieces.cancel(error).catch(() => {});
     throw error;
   }
 }
@@ -161,19 +205,28 @@ export type DecryptPayloadParameters = {
   onProgress?: ProgressCallback;
 };
 
-/** Decrypts a payload (nonce and STREAM chunks) with a file key the caller has already checked. */
+/**
+ * Decrypts a payload (nonce and STREAM chunks) with a file key the caller has already checked. The plaintext
+ * is a readable byte stream, which fills a BYOB reader's buffer directly (see encryptPackage).
+ */
 export function decryptPayload(
   payload: ReadableStream<Uint8Array>,
   fileKey: Uint8Array,
   p: DecryptPayloadParameters = {},
 ): ReadableStream<Uint8Array> {
+  return decryptPieces(new PieceReader(payload), fileKey, p);
+}
+
+function decryptPieces(
+  pieces: PieceReader,
+  fileKey: Uint8Array,
+  p: DecryptPayloadParameters,
+): ReadableStream<Uint8Array> {
   let done = 0;
-  return payload.pipeThrough(
-    createPayloadDecryptor(fileKey, (n) => {
-      done += n;
-      p.onProgress?.(done, p.plaintextSize);
-    }),
-  );
+  return payloadStream(pieces, new PayloadDecryptor(fileKey), new Uint8Array(0), (_, produced) => {
+    done += produced;
+    p.onProgress?.(done, p.plaintextSize);
+  });
 }
 
 export type DecryptPackageParameters = {
@@ -200,15 +253,16 @@ export async function decryptPackage(
   pkg: ReadableStream<Uint8Array>,
   p: DecryptPackageParameters,
 ): Promise<DecryptPackageReturnType> {
-  const { header, payload } = await readPackageHeader(pkg);
+  const pieces = new PieceReader(pkg);
+  const header = await readHeaderFromPieces(pieces);
   try {
     const fileKey = await openHeader(header, p.identities);
     const plaintextSize =
       p.packageSize === undefined ? undefined : plaintextSizeOfPayload(p.packageSize - header.bytes.length);
-    const stream = decryptPayload(payload, fileKey, { plaintextSize, onProgress: p.onProgress });
+    const stream = decryptPieces(pieces, fileKey, { plaintextSize, onProgress: p.onProgress });
     return { header, fileKey, plaintextSize, stream };
   } catch (error) {
-    await payload.cancel(error).catch(() => {});
+    await pieces.cancel(error).catch(() => {});
     throw error;
   }
 }

@@ -1,9 +1,9 @@
-import { hkdf } from "@noble/hashes/hkdf.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { createChunkAead } from "#aead";
+import { hkdfSha256 } from "#hash";
 import type { ChunkAead, ChunkCipher } from "./aead.ts";
 import { PackageError } from "./errors.ts";
 import { findSealedFinalChunk } from "./final-chunk.ts";
+import { type PieceReader, READ_SIZE } from "./pieces.ts";
 
 /** age STREAM: plaintext chunk size. */
 export const CHUNK_SIZE = 64 * 1024;
@@ -14,7 +14,7 @@ const SEALED_CHUNK_SIZE = CHUNK_SIZE + TAG_SIZE;
 const PAYLOAD_LABEL = new TextEncoder().encode("payload");
 
 export function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Uint8Array {
-  return hkdf(sha256, fileKey, nonce, PAYLOAD_LABEL, 32);
+  return hkdfSha256(fileKey, nonce, PAYLOAD_LABEL, 32);
 }
 
 /** STREAM nonce: 11-byte big-endian chunk counter, then 1 for the final chunk, else 0. */
@@ -84,8 +84,6 @@ class Rechunker {
   }
 }
 
-export type PayloadProgress = (bytes: number) => void;
-
 const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** `out` when it is large enough (a driver that reuses one buffer), else a fresh buffer. */
@@ -115,6 +113,17 @@ export class PayloadEncryptor {
   /** Most bytes `update` returns for `inputLength` bytes of input. */
   static updateBound(inputLength: number): number {
     return (Math.floor(inputLength / CHUNK_SIZE) + 1) * SEALED_CHUNK_SIZE;
+  }
+
+  /** The most input whose `update` output fits in `room` bytes; 0 when not even one chunk fits. */
+  maxInputFor(room: number): number {
+    const chunks = Math.floor(room / SEALED_CHUNK_SIZE);
+    return chunks === 0 ? 0 : (chunks + 1) * CHUNK_SIZE - this.#rechunker.used;
+  }
+
+  /** Bytes `final` returns. */
+  get finalSize(): number {
+    return this.#rechunker.used + TAG_SIZE;
   }
 
   /** Seals the chunks `input` completes (not the last one), into `out` if it fits. */
@@ -162,6 +171,18 @@ export class PayloadDecryptor {
   /** Most bytes `update` returns for `inputLength` bytes of input. */
   static updateBound(inputLength: number): number {
     return (Math.floor(inputLength / SEALED_CHUNK_SIZE) + 1) * CHUNK_SIZE;
+  }
+
+  /** The most input whose `update` output fits in `room` bytes; 0 when not even one chunk fits. */
+  maxInputFor(room: number): number {
+    const chunks = Math.floor(room / CHUNK_SIZE);
+    if (chunks === 0) return 0;
+    return PAYLOAD_NONCE_SIZE - this.#nonceUsed + (chunks + 1) * SEALED_CHUNK_SIZE - this.#rechunker.used;
+  }
+
+  /** Bytes `final` returns if the payload ends where it is. */
+  get finalSize(): number {
+    return Math.max(0, this.#rechunker.used - TAG_SIZE);
   }
 
   update(input: Uint8Array, out?: Uint8Array): Uint8Array {
@@ -246,53 +267,90 @@ export class PayloadDecryptor {
   }
 }
 
-/**
- * Plaintext in, payload out: the 16-byte nonce, then STREAM chunks. `onPlaintext` sees each input length,
- * and 0 once the final chunk is out.
- */
-export function createPayloadEncryptor(
-  fileKey: Uint8Array,
-  onPlaintext?: PayloadProgress,
-): TransformStream<Uint8Array, Uint8Array> {
-  const encryptor = new PayloadEncryptor(fileKey);
-  return new TransformStream({
-    start(controller) {
-      controller.enqueue(encryptor.nonce);
-    },
-    transform(chunk, controller) {
-      const sealed = encryptor.update(chunk);
-      if (sealed.length > 0) controller.enqueue(sealed);
-      onPlaintext?.(chunk.length);
-    },
-    flush(controller) {
-      controller.enqueue(encryptor.final());
-      onPlaintext?.(0);
-    },
-  });
-}
+/** PayloadEncryptor or PayloadDecryptor, as `payloadStream` drives them. */
+type PayloadCoder = {
+  update(input: Uint8Array, out?: Uint8Array): Uint8Array;
+  final(out?: Uint8Array): Uint8Array;
+  maxInputFor(room: number): number;
+  readonly finalSize: number;
+};
+
+/** Called after each step with the input bytes it took and the output bytes it gave (0 and the last ones at the end). */
+type PayloadStep = (consumed: number, produced: number) => void;
 
 /**
- * Payload in (nonce first), plaintext out. Every chunk is authenticated before it is passed on; the stream
- * errors with PAYLOAD_TRUNCATED, PAYLOAD_CORRUPT or TRAILING_DATA when the payload is not exactly what was
- * sealed, so a consumer must treat output as final only once the stream has closed.
+ * `prefix`, then what `coder` makes of `source`, as a readable byte stream. A BYOB reader's buffer is
+ * written into directly whenever one chunk's output fits in it, so a consumer that reads into a buffer it
+ * reuses makes this allocate nothing per piece. A default reader gets a fresh buffer per piece, as it must:
+ * nothing tells a stream when its consumer is done with one.
  */
-export function createPayloadDecryptor(
-  fileKey: Uint8Array,
-  onPlaintext?: PayloadProgress,
-): TransformStream<Uint8Array, Uint8Array> {
-  const decryptor = new PayloadDecryptor(fileKey);
-  return new TransformStream({
-    transform(chunk, controller) {
-      const opened = decryptor.update(chunk);
-      if (opened.length > 0) {
-        controller.enqueue(opened);
-        onPlaintext?.(opened.length);
+export function payloadStream(
+  source: PieceReader,
+  coder: PayloadCoder,
+  prefix: Uint8Array,
+  onStep?: PayloadStep,
+): ReadableStream<Uint8Array> {
+  let pending = prefix.length > 0 ? prefix : undefined;
+  const step = async (controller: ReadableByteStreamController): Promise<void> => {
+    // A byte stream's request view is always a Uint8Array.
+    const view = controller.byobRequest?.view as Uint8Array<ArrayBuffer> | undefined;
+    if (pending !== undefined) {
+      // A copy: enqueueing transfers the buffer, and the prefix is the caller's (a header they keep).
+      controller.enqueue(pending.slice());
+      pending = undefined;
+      return;
+    }
+    for (;;) {
+      const into = view !== undefined && coder.maxInputFor(view.length) > 0 ? view : undefined;
+      const input = await source.read(into === undefined ? READ_SIZE : coder.maxInputFor(into.length));
+      if (input === undefined) {
+        const last = coder.final(view !== undefined && view.length >= coder.finalSize ? view : undefined);
+        onStep?.(0, last.length);
+        respond(controller, last, view);
+        controller.close();
+        // A BYOB read still waiting (nothing was left to put in it) learns of the end only this way.
+        controller.byobRequest?.respond(0);
+        return;
+      }
+      const output = coder.update(input, into);
+      onStep?.(input.length, output.length);
+      if (output.length > 0) {
+        respond(controller, output, view);
+        return;
+      }
+    }
+  };
+  const underlying = {
+    async pull(controller: ReadableByteStreamController) {
+      try {
+        await step(controller);
+      } catch (error) {
+        await source.cancel(error).catch(() => {});
+        throw error;
       }
     },
-    flush(controller) {
-      const opened = decryptor.final();
-      if (opened.length > 0) controller.enqueue(opened);
-      onPlaintext?.(opened.length);
+    cancel(reason: unknown) {
+      return source.cancel(reason);
     },
-  });
+  };
+  if (typeof ReadableByteStreamController === "function") {
+    return new ReadableStream({ type: "bytes", ...underlying });
+  }
+  // Readable byte streams came to Safari only in 26.4. A default stream's controller has no byobRequest,
+  // so the same source hands on a fresh buffer per piece there.
+  return new ReadableStream(underlying as unknown as UnderlyingDefaultSource<Uint8Array>);
+}
+
+/** Hands on `output`: already in the BYOB request's view, or a fresh buffer to enqueue. */
+function respond(
+  controller: ReadableByteStreamController,
+  output: Uint8Array,
+  view: Uint8Array | undefined,
+): void {
+  if (output.length === 0) return;
+  if (view !== undefined && output.buffer === view.buffer && output.byteOffset === view.byteOffset) {
+    controller.byobRequest?.respond(output.length);
+  } else {
+    controller.enqueue(output as Uint8Array<ArrayBuffer>);
+  }
 }
