@@ -1,9 +1,7 @@
 import { once } from "node:events";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
 import { decryptPackage, unwrapFileKey } from "@superdist/package";
-import { decryptFile } from "@superdist/package/node";
+import { decryptFile, readFileStream } from "@superdist/package/node";
 import { findOwnedLicense } from "@superdist/sdk";
 import { type Context, loadContext } from "../config.ts";
 import { plaintextName, readCopy } from "../copy.ts";
@@ -116,14 +114,11 @@ async function decryptToStdout(
   progress: Progress,
 ): Promise<void> {
   const { size } = await stat(path);
-  const { stream } = await decryptPackage(
-    Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
-    {
-      identities,
-      packageSize: size,
-      onProgress: (done, total) => progress.update(done, total),
-    },
-  );
+  const { stream } = await decryptPackage(readFileStream(path), {
+    identities,
+    packageSize: size,
+    onProgress: (done, total) => progress.update(done, total),
+  });
   const reader = stream.getReader();
   for (;;) {
     const { done, value } = await reader.read();
