@@ -1,8 +1,6 @@
-import { hkdf } from "@noble/hashes/hkdf.js";
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { base64nopad } from "@scure/base";
 import { Decrypter } from "age-encryption";
+import { hkdfSha256, hmacSha256 } from "#kdf";
 import { checkFileKey } from "./commitment.ts";
 import { PackageError } from "./errors.ts";
 import { LINEAGE_STANZA, type Lineage, lineageArgs, parseLineageArgs } from "./lineage.ts";
@@ -61,8 +59,7 @@ export function encodeHeaderNoMac(stanzas: readonly Stanza[]): Uint8Array {
 }
 
 export function headerMac(fileKey: Uint8Array, headerNoMac: Uint8Array): Uint8Array {
-  const macKey = hkdf(sha256, fileKey, undefined, HEADER_LABEL, 32);
-  return hmac(sha256, macKey, headerNoMac);
+  return hmacSha256(hkdfSha256(fileKey, undefined, HEADER_LABEL, 32), headerNoMac);
 }
 
 function isVersionPrefix(bytes: Uint8Array): boolean {

@@ -1,6 +1,5 @@
-import { hkdf } from "@noble/hashes/hkdf.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { createChunkAead } from "#aead";
+import { hkdfSha256 } from "#kdf";
 import type { ChunkAead, ChunkCipher } from "./aead.ts";
 import { PackageError } from "./errors.ts";
 import { findSealedFinalChunk } from "./final-chunk.ts";
@@ -14,7 +13,7 @@ const SEALED_CHUNK_SIZE = CHUNK_SIZE + TAG_SIZE;
 const PAYLOAD_LABEL = new TextEncoder().encode("payload");
 
 export function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Uint8Array {
-  return hkdf(sha256, fileKey, nonce, PAYLOAD_LABEL, 32);
+  return hkdfSha256(fileKey, nonce, PAYLOAD_LABEL, 32);
 }
 
 /** STREAM nonce: 11-byte big-endian chunk counter, then 1 for the final chunk, else 0. */

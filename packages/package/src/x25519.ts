@@ -1,7 +1,6 @@
-import { hkdf } from "@noble/hashes/hkdf.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { base64nopad, bech32 } from "@scure/base";
 import { createChunkAead } from "#aead";
+import { hkdfSha256 } from "#kdf";
 import { deriveSecret, ephemeralAgreement } from "#x25519-dh";
 import { FILE_KEY_LENGTH } from "./commitment.ts";
 import { PackageError } from "./errors.ts";
@@ -55,7 +54,7 @@ export async function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): Pr
   const salt = new Uint8Array(64);
   salt.set(share, 0);
   salt.set(recipient, 32);
-  const wrapKey = hkdf(sha256, secret, salt, X25519_LABEL, 32);
+  const wrapKey = hkdfSha256(secret, salt, X25519_LABEL, 32);
   const body = new Uint8Array(fileKey.length + 16);
   createChunkAead(wrapKey).seal(ZERO_NONCE, fileKey, body);
   return { type: "X25519", args: [base64nopad.encode(share)], body };
@@ -170,7 +169,7 @@ export async function unwrapX25519(
   const salt = new Uint8Array(64);
   salt.set(share, 0);
   salt.set(identity.publicKey, 32);
-  const wrapKey = hkdf(sha256, secret, salt, X25519_LABEL, 32);
+  const wrapKey = hkdfSha256(secret, salt, X25519_LABEL, 32);
   const fileKey = new Uint8Array(FILE_KEY_LENGTH);
   return createChunkAead(wrapKey).open(ZERO_NONCE, stanza.body, fileKey) ? fileKey : null;
 }
