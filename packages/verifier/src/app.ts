@@ -299,7 +299,7 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     config: resolved,
     logger,
     metrics,
-    close: async () => {},
+    close: async () => chain.close(),
   };
 }
 
