@@ -58,8 +58,12 @@ export function encodeHeaderNoMac(stanzas: readonly Stanza[]): Uint8Array {
   return encoder.encode(lines.join(""));
 }
 
+function headerMacKey(fileKey: Uint8Array): Uint8Array {
+  return hkdfSha256(fileKey, undefined, HEADER_LABEL, 32);
+}
+
 export function headerMac(fileKey: Uint8Array, headerNoMac: Uint8Array): Uint8Array {
-  return hmacSha256(hkdfSha256(fileKey, undefined, HEADER_LABEL, 32), headerNoMac);
+  return hmacSha256(headerMacKey(fileKey), headerNoMac);
 }
 
 function isVersionPrefix(bytes: Uint8Array): boolean {
@@ -187,8 +191,12 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** Throws MAC_MISMATCH unless the header's MAC was made with `fileKey` over exactly these header bytes. */
 export async function verifyHeaderMac(header: PackageHeader, fileKey: Uint8Array): Promise<void> {
   checkFileKey(fileKey);
+  checkHeaderMac(header, headerMacKey(fileKey));
+}
+
+function checkHeaderMac(header: PackageHeader, macKey: Uint8Array): void {
   const headerNoMac = header.bytes.subarray(0, header.bytes.length - (MAC_LINE_LENGTH - 3));
-  if (header.mac.length !== MAC_LENGTH || !constantTimeEqual(headerMac(fileKey, headerNoMac), header.mac)) {
+  if (header.mac.length !== MAC_LENGTH || !constantTimeEqual(hmacSha256(macKey, headerNoMac), header.mac)) {
     throw new PackageError("MAC_MISMATCH", "The package header does not match its file key.", {
       details: "the header MAC is wrong: a stanza or the lineage was changed",
     });
@@ -309,6 +317,7 @@ async function assembleHeader(
   verifierRecipient: string,
   lineage: Lineage,
   verifierStanza?: Stanza,
+  macKey = headerMacKey(fileKey),
 ): Promise<Uint8Array> {
   if (!Array.isArray(holderRecipients) || holderRecipients.length === 0) {
     throw new PackageError("INVALID_RECIPIENT", "A package needs at least one holder recipient.");
@@ -327,7 +336,7 @@ async function assembleHeader(
   ]);
   stanzas.push(lineageStanza);
   const headerNoMac = encodeHeaderNoMac(stanzas);
-  const macLine = encoder.encode(` ${base64nopad.encode(headerMac(fileKey, headerNoMac))}\n`);
+  const macLine = encoder.encode(` ${base64nopad.encode(hmacSha256(macKey, headerNoMac))}\n`);
   const bytes = new Uint8Array(headerNoMac.length + macLine.length);
   bytes.set(headerNoMac, 0);
   bytes.set(macLine, headerNoMac.length);
@@ -359,7 +368,10 @@ export type RekeyHeaderParameters = {
  * key that did not make `header`.
  */
 export async function rekeyHeader(p: RekeyHeaderParameters): Promise<Uint8Array> {
-  await verifyHeaderMac(p.header, p.fileKey);
+  checkFileKey(p.fileKey);
+  // One MAC key checks the old header and signs the new one: same file key, same key.
+  const macKey = headerMacKey(p.fileKey);
+  checkHeaderMac(p.header, macKey);
   const reused = p.verifierStanza;
   if (reused !== undefined && (reused.type !== "X25519" || !p.header.stanzas.includes(reused))) {
     throw new PackageError(
@@ -368,5 +380,5 @@ export async function rekeyHeader(p: RekeyHeaderParameters): Promise<Uint8Array>
     );
   }
   const lineage = { ...p.header.lineage, holderTokenId: p.holderTokenId };
-  return assembleHeader(p.fileKey, p.holderRecipients, p.verifierRecipient, lineage, reused);
+  return assembleHeader(p.fileKey, p.holderRecipients, p.verifierRecipient, lineage, reused, macKey);
 }
