@@ -8,14 +8,7 @@
  * re-key, each part in the fastest implementation this machine has.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import {
-  createCipheriv,
-  createHmac,
-  diffieHellman,
-  generateKeyPairSync,
-  hkdfSync,
-  randomBytes,
-} from "node:crypto";
+import { createCipheriv, createHmac, diffieHellman, generateKeyPairSync, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -317,17 +310,21 @@ async function measureFloor() {
     diffieHellman({ privateKey: ours.privateKey, publicKey: theirs.publicKey }),
   );
   const keygenMs = await cpuPerCall(2000, () => generateKeyPairSync("x25519"));
+  // HKDF of one 32-byte key is two HMACs, cheaper written out than through hkdfSync (as the package does).
+  const hkdf32 = (ikm: Uint8Array, salt: Uint8Array, info: string) =>
+    createHmac("sha256", createHmac("sha256", salt).update(ikm).digest())
+      .update(info)
+      .update(new Uint8Array([1]))
+      .digest();
   // Per re-key: a wrap key and a MAC key for the header presented, the same for the one written.
   const symmetricMs = await cpuPerCall(2000, () => {
     for (let i = 0; i < 2; i++) {
-      const wrapKey = Buffer.from(
-        hkdfSync("sha256", fileKey, header.subarray(0, 64), "age-encryption.org/v1/X25519", 32),
-      );
+      const wrapKey = hkdf32(fileKey, header.subarray(0, 64), "age-encryption.org/v1/X25519");
       const cipher = createCipheriv("chacha20-poly1305", wrapKey, Buffer.alloc(12), { authTagLength: 16 });
       cipher.update(fileKey);
       cipher.final();
       cipher.getAuthTag();
-      const macKey = Buffer.from(hkdfSync("sha256", fileKey, Buffer.alloc(0), "header", 32));
+      const macKey = hkdf32(fileKey, new Uint8Array(0), "header");
       createHmac("sha256", macKey).update(header).digest();
     }
   });
