@@ -37,6 +37,7 @@ const MAC_LENGTH = 32;
 const MAC_LINE_LENGTH = 48;
 const MAC_LINE = /^--- [A-Za-z0-9+/]{43}$/;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const VERSION_BYTES = encoder.encode(`${AGE_VERSION_LINE}\n`);
 const HEADER_LABEL = encoder.encode("header");
 
@@ -102,7 +103,8 @@ export function parseHeader(bytes: Uint8Array): PackageHeader {
       if (b < 0x20 || b > 0x7e)
         throw malformed(`byte 0x${b.toString(16)} at offset ${i} is not printable ASCII`);
     }
-    const line = String.fromCharCode(...window.subarray(pos, end));
+    // Printable ASCII decodes the same under any decoder; TextDecoder does it natively, a spread byte by byte.
+    const line = decoder.decode(window.subarray(pos, end));
     pos = end + 1;
     return line;
   };
