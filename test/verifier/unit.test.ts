@@ -7,8 +7,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { superdistMarketAbi } from "@superdist/contracts";
 import { generateX25519Identity, identityToRecipient } from "@superdist/package";
 import {
+  ChainReader,
   configFromEnv,
   decodeBase64,
   encodeBase64,
@@ -24,7 +26,7 @@ import {
   VerifierError,
   verifierErrorStatus,
 } from "@superdist/verifier";
-import { getAddress, hashTypedData, toHex } from "viem";
+import { encodeAbiParameters, encodeErrorResult, getAddress, hashTypedData, toHex } from "viem";
 import { afterAll, describe, test } from "vitest";
 
 const verifierSrc = fileURLToPath(new URL("../../packages/verifier/src/", import.meta.url));
@@ -447,11 +449,118 @@ describe("client", () => {
         if (specifier?.startsWith(".")) await visit(resolve(dirname(file), specifier));
         else if (specifier === "@superdist/errors")
           await visit(join(verifierSrc, "../../errors/src/index.ts"));
-        else assert.ok(["viem"].includes(specifier as string), `${file} imports ${specifier}`);
+        else
+          assert.ok(
+            ["viem", "@noble/hashes/sha3.js", "@noble/hashes/utils.js"].includes(specifier as string),
+            `${file} imports ${specifier}`,
+          );
       }
     };
     await visit(join(verifierSrc, "client.ts"));
     await visit(join(verifierSrc, "typedData.ts"));
     assert.ok(seen.size >= 4);
+  });
+});
+
+describe("ownership reads", () => {
+  const market = getAddress(toHex(randomBytes(20)));
+  const owner = getAddress(toHex(randomBytes(20)));
+  const servers: Server[] = [];
+  afterAll(() => {
+    for (const server of servers) server.closeAllConnections();
+    for (const server of servers) server.close();
+  });
+
+  /** A JSON-RPC node whose eth_call of license(token) answers `answers[token]`; records every HTTP body. */
+  async function fakeNode(answers: Record<string, unknown>, status = 200) {
+    const bodies: { id: number; method: string; params: [{ to: string; data: string }, string] }[][] = [];
+    const server = createServer(async (request, response) => {
+      let text = "";
+      for await (const chunk of request) text += chunk;
+      const batch = JSON.parse(text) as (typeof bodies)[number];
+      bodies.push(batch);
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify(
+          batch.map(({ id, params }) => ({
+            jsonrpc: "2.0",
+            id,
+            ...(answers[BigInt(`0x${params[0].data.slice(10)}`).toString()] as object),
+          })),
+        ),
+      );
+    });
+    servers.push(server);
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
+  }
+
+  const readerAt = (rpcUrl: string) =>
+    new ChainReader({ rpcUrl, chainId: 1, market, confirmations: 0, timeoutMs: 300, batchWaitMs: 2 });
+  const code = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "served",
+      (error: { code?: string }) => error.code,
+    );
+
+  test("concurrent reads share one batch; answers, reverts and empty answers come out as viem's would", async () => {
+    const node = await fakeNode({
+      1: {
+        result: encodeAbiParameters(
+          [{ type: "address" }, { type: "uint256" }, { type: "uint256" }, { type: "uint256" }],
+          [owner, 5n, 0n, 1n],
+        ),
+      },
+      2: {
+        error: {
+          code: 3,
+          message: "execution reverted",
+          data: encodeErrorResult({
+            abi: superdistMarketAbi,
+            errorName: "ERC721NonexistentToken",
+            args: [2n],
+          }),
+        },
+      },
+      3: { result: "0x" },
+      4: { error: { code: -32005, message: "limit exceeded" } },
+    });
+    const reader = readerAt(node.url);
+    const [served, ...refused] = await Promise.allSettled(
+      [1n, 2n, 3n, 4n].map((token) => reader.license(token, { blockTag: "latest" })),
+    );
+    assert.deepEqual(served, { status: "fulfilled", value: { owner, contentId: 5n } });
+    assert.deepEqual(
+      refused.map((r) => (r.status === "rejected" ? (r.reason as { code: string }).code : "served")),
+      ["TOKEN_NOT_FOUND", "CHAIN_ERROR", "CHAIN_UNAVAILABLE"],
+    );
+    assert.equal(node.bodies.length, 1);
+    assert.deepEqual(
+      node.bodies[0]?.map((call) => [call.method, call.params[0].to, call.params[1]]),
+      Array(4).fill(["eth_call", market, "latest"]),
+    );
+    await reader.license(1n, { blockNumber: 255n });
+    assert.equal(node.bodies[1]?.[0]?.params[1], "0xff");
+    reader.close();
+  });
+
+  test("a node that answers HTTP errors, refuses connections or hangs is CHAIN_UNAVAILABLE", async () => {
+    const broken = await fakeNode({}, 502);
+    const refusing = await fakeNode({});
+    servers.at(-1)?.close();
+    const hanging = createServer(() => {});
+    servers.push(hanging);
+    hanging.listen(0, "127.0.0.1");
+    await once(hanging, "listening");
+    for (const url of [
+      broken.url,
+      refusing.url,
+      `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`,
+    ]) {
+      const reader = readerAt(url);
+      assert.equal(await code(reader.license(1n, { blockTag: "latest" })), "CHAIN_UNAVAILABLE", url);
+      reader.close();
+    }
   });
 });

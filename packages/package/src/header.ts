@@ -1,6 +1,6 @@
 import { base64nopad } from "@scure/base";
 import { Decrypter } from "age-encryption";
-import { hkdfSha256, hmacSha256 } from "#hash";
+import { hkdfSha256, hmacSha256 } from "#kdf";
 import { checkFileKey } from "./commitment.ts";
 import { PackageError } from "./errors.ts";
 import { LINEAGE_STANZA, type Lineage, lineageArgs, parseLineageArgs } from "./lineage.ts";
@@ -37,6 +37,7 @@ const MAC_LENGTH = 32;
 const MAC_LINE_LENGTH = 48;
 const MAC_LINE = /^--- [A-Za-z0-9+/]{43}$/;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const VERSION_BYTES = encoder.encode(`${AGE_VERSION_LINE}\n`);
 const HEADER_LABEL = encoder.encode("header");
 
@@ -58,9 +59,12 @@ export function encodeHeaderNoMac(stanzas: readonly Stanza[]): Uint8Array {
   return encoder.encode(lines.join(""));
 }
 
+function headerMacKey(fileKey: Uint8Array): Uint8Array {
+  return hkdfSha256(fileKey, undefined, HEADER_LABEL, 32);
+}
+
 export function headerMac(fileKey: Uint8Array, headerNoMac: Uint8Array): Uint8Array {
-  const macKey = hkdfSha256(fileKey, undefined, HEADER_LABEL, 32);
-  return hmacSha256(macKey, headerNoMac);
+  return hmacSha256(headerMacKey(fileKey), headerNoMac);
 }
 
 function isVersionPrefix(bytes: Uint8Array): boolean {
@@ -99,7 +103,8 @@ export function parseHeader(bytes: Uint8Array): PackageHeader {
       if (b < 0x20 || b > 0x7e)
         throw malformed(`byte 0x${b.toString(16)} at offset ${i} is not printable ASCII`);
     }
-    const line = String.fromCharCode(...window.subarray(pos, end));
+    // Printable ASCII decodes the same under any decoder; TextDecoder does it natively, a spread byte by byte.
+    const line = decoder.decode(window.subarray(pos, end));
     pos = end + 1;
     return line;
   };
@@ -188,8 +193,12 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** Throws MAC_MISMATCH unless the header's MAC was made with `fileKey` over exactly these header bytes. */
 export async function verifyHeaderMac(header: PackageHeader, fileKey: Uint8Array): Promise<void> {
   checkFileKey(fileKey);
+  checkHeaderMac(header, headerMacKey(fileKey));
+}
+
+function checkHeaderMac(header: PackageHeader, macKey: Uint8Array): void {
   const headerNoMac = header.bytes.subarray(0, header.bytes.length - (MAC_LINE_LENGTH - 3));
-  if (header.mac.length !== MAC_LENGTH || !constantTimeEqual(headerMac(fileKey, headerNoMac), header.mac)) {
+  if (header.mac.length !== MAC_LENGTH || !constantTimeEqual(hmacSha256(macKey, headerNoMac), header.mac)) {
     throw new PackageError("MAC_MISMATCH", "The package header does not match its file key.", {
       details: "the header MAC is wrong: a stanza or the lineage was changed",
     });
@@ -310,6 +319,7 @@ async function assembleHeader(
   verifierRecipient: string,
   lineage: Lineage,
   verifierStanza?: Stanza,
+  macKey = headerMacKey(fileKey),
 ): Promise<Uint8Array> {
   if (!Array.isArray(holderRecipients) || holderRecipients.length === 0) {
     throw new PackageError("INVALID_RECIPIENT", "A package needs at least one holder recipient.");
@@ -328,7 +338,7 @@ async function assembleHeader(
   ]);
   stanzas.push(lineageStanza);
   const headerNoMac = encodeHeaderNoMac(stanzas);
-  const macLine = encoder.encode(` ${base64nopad.encode(headerMac(fileKey, headerNoMac))}\n`);
+  const macLine = encoder.encode(` ${base64nopad.encode(hmacSha256(macKey, headerNoMac))}\n`);
   const bytes = new Uint8Array(headerNoMac.length + macLine.length);
   bytes.set(headerNoMac, 0);
   bytes.set(macLine, headerNoMac.length);
@@ -360,7 +370,10 @@ export type RekeyHeaderParameters = {
  * key that did not make `header`.
  */
 export async function rekeyHeader(p: RekeyHeaderParameters): Promise<Uint8Array> {
-  await verifyHeaderMac(p.header, p.fileKey);
+  checkFileKey(p.fileKey);
+  // One MAC key checks the old header and signs the new one: same file key, same key.
+  const macKey = headerMacKey(p.fileKey);
+  checkHeaderMac(p.header, macKey);
   const reused = p.verifierStanza;
   if (reused !== undefined && (reused.type !== "X25519" || !p.header.stanzas.includes(reused))) {
     throw new PackageError(
@@ -369,5 +382,5 @@ export async function rekeyHeader(p: RekeyHeaderParameters): Promise<Uint8Array>
     );
   }
   const lineage = { ...p.header.lineage, holderTokenId: p.holderTokenId };
-  return assembleHeader(p.fileKey, p.holderRecipients, p.verifierRecipient, lineage, reused);
+  return assembleHeader(p.fileKey, p.holderRecipients, p.verifierRecipient, lineage, reused, macKey);
 }

@@ -1,5 +1,5 @@
 import { createChunkAead } from "#aead";
-import { hkdfSha256 } from "#hash";
+import { hkdfSha256 } from "#kdf";
 import type { ChunkAead, ChunkCipher } from "./aead.ts";
 import { PackageError } from "./errors.ts";
 import { findSealedFinalChunk } from "./final-chunk.ts";

@@ -1,6 +1,6 @@
 import { base64nopad, bech32 } from "@scure/base";
 import { createChunkAead } from "#aead";
-import { hkdfSha256 } from "#hash";
+import { hkdfSha256 } from "#kdf";
 import { deriveSecret, ephemeralAgreement } from "#x25519-dh";
 import { FILE_KEY_LENGTH } from "./commitment.ts";
 import { PackageError } from "./errors.ts";

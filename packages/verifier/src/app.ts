@@ -2,7 +2,6 @@ import type { IncomingMessage } from "node:http";
 import { identityToRecipient } from "@superdist/package";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import type { Hex } from "viem";
@@ -114,10 +113,28 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
   });
 
   // Browsers call the verifier from the dApp's origin; requests carry no cookies, the signature is the credential.
-  app.use(
-    "/v1/*",
-    cors({ origin: "*", allowMethods: ["GET", "POST"], exposeHeaders: ["Retry-After"], maxAge: 600 }),
-  );
+  // Not Hono's cors: it sets its headers on `c.res` before the handler runs, and Hono then copies the handler's
+  // response into a new one, body and all, through the web streams of a full Response. Headers set with
+  // `c.header` before `next` go into the response as the handler builds it.
+  app.use("/v1/*", async (c, next) => {
+    c.header("Access-Control-Allow-Origin", "*");
+    c.header("Access-Control-Expose-Headers", "Retry-After");
+    if (c.req.method !== "OPTIONS") return next();
+    const requested = c.req.header("access-control-request-headers");
+    return c.body(null, 204, {
+      "Access-Control-Max-Age": "600",
+      "Access-Control-Allow-Methods": "GET,POST",
+      ...(requested
+        ? {
+            "Access-Control-Allow-Headers": requested
+              .split(",")
+              .map((h) => h.trim())
+              .join(","),
+            Vary: "Access-Control-Request-Headers",
+          }
+        : {}),
+    });
+  });
 
   app.use("/v1/*", async (c, next) => {
     const decision = perIp.take(clientIp(c, resolved.trustProxy));
@@ -125,18 +142,24 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     await next();
   });
 
-  const limitBody = bodyLimit({
-    maxSize: resolved.limits.maxBodyBytes,
-    onError: (c) =>
-      errorResponse(
-        c,
-        new VerifierError("BODY_TOO_LARGE", `The body exceeds ${resolved.limits.maxBodyBytes} bytes.`),
-      ),
-  });
+  const bodyTooLarge = (c: Context<VerifierEnv>) =>
+    errorResponse(
+      c,
+      new VerifierError("BODY_TOO_LARGE", `The body exceeds ${resolved.limits.maxBodyBytes} bytes.`),
+    );
+  const limitBody = bodyLimit({ maxSize: resolved.limits.maxBodyBytes, onError: bodyTooLarge });
 
   app.post(
     "/v1/rekey",
     async (c, next) => {
+      // With a Content-Length the HTTP parser reads no more than it announces, so the header is the whole check.
+      // Hono's bodyLimit would first make the request a full Request with a web stream for its body, which then
+      // costs more to read than the rest of the route.
+      const length = c.req.header("content-length");
+      if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
+        if (Number.parseInt(length, 10) > resolved.limits.maxBodyBytes) return bodyTooLarge(c);
+        return next();
+      }
       // A body without Content-Length is read here: a client breaking off mid-body is its fault, as it is when
       // the handler reads a body of announced length, not an internal error.
       try {
@@ -276,7 +299,7 @@ export async function createVerifierApp(config: VerifierConfig): Promise<Verifie
     config: resolved,
     logger,
     metrics,
-    close: async () => {},
+    close: async () => chain.close(),
   };
 }
 

@@ -4,9 +4,10 @@ const canonical = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=
 
 export function encodeBase64(bytes: Uint8Array): string {
   let binary = "";
-  // Chunked so that String.fromCharCode never receives more arguments than the engine allows.
+  // Chunked so that String.fromCharCode never receives more arguments than the engine allows; through apply,
+  // which takes the typed array as it is, where a spread walks it with an iterator at several times the cost.
   for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
   }
   return btoa(binary);
 }

@@ -4,12 +4,18 @@ import {
   BaseError,
   ContractFunctionRevertedError,
   ContractFunctionZeroDataError,
+  decodeFunctionResult,
+  getAbiItem,
+  getAddress,
+  getContractError,
   type Hex,
   http,
   type PublicClient,
+  toFunctionSelector,
   createPublicClient as viemCreatePublicClient,
 } from "viem";
 import { VerifierError } from "./errors.ts";
+import { JsonRpcBatcher } from "./rpc.ts";
 import { defaultSignatureCallGas, verifyOwnerSignature } from "./signature.ts";
 
 export type ChainReaderParameters = {
@@ -39,6 +45,10 @@ const statusCacheMs = 1000;
 const maxCachedCommitments = 10_000;
 const maxCachedLicenses = 10_000;
 
+const licenseSelector = toFunctionSelector(getAbiItem({ abi: superdistMarketAbi, name: "license" }));
+// LicenseView, four static words: owner, contentId, parent, generation.
+const licenseAnswer = /^0x[0-9a-fA-F]{256}$/;
+
 /**
  * Everything the verifier asks the chain. Reverts of the market are mapped to stable error codes; anything else
  * (refused connection, timeout, RPC error) becomes `CHAIN_UNAVAILABLE`, never a crash or a hang.
@@ -48,6 +58,8 @@ export class ChainReader {
   /** Signature checks: unbatched, so that a call running up to its gas cap never delays another request's reads. */
   readonly signatureClient: PublicClient;
   readonly #parameters: ChainReaderParameters;
+  /** The ownership read of every re-key, batched as `client` batches the others. */
+  readonly #rpc: JsonRpcBatcher;
   readonly #commitments = new Map<bigint, Promise<Hex>>();
   /** Licenses read at `#licensesAt`, the newest confirmed block a request has named. */
   readonly #licenses = new Map<bigint, Promise<LicenseRecord>>();
@@ -56,6 +68,11 @@ export class ChainReader {
 
   constructor(parameters: ChainReaderParameters) {
     this.#parameters = parameters;
+    this.#rpc = new JsonRpcBatcher({
+      url: parameters.rpcUrl,
+      timeoutMs: parameters.timeoutMs,
+      waitMs: parameters.batchWaitMs,
+    });
     this.signatureClient = viemCreatePublicClient({
       transport: http(parameters.rpcUrl, { timeout: parameters.timeoutMs, retryCount: 0 }),
     });
@@ -123,17 +140,41 @@ export class ChainReader {
     return read;
   }
 
+  /**
+   * What `client.readContract` of `license` would answer or throw, without its encoding, decoding and fetch: an
+   * answer of the expected shape is read in place, anything else goes through viem's decoding and error mapping.
+   */
   async #readLicense(tokenId: bigint, block: ReadBlock): Promise<LicenseRecord> {
-    const license = await guard(
-      this.client.readContract({
-        address: this.#parameters.market,
+    const market = this.#parameters.market;
+    const args = [tokenId] as const;
+    try {
+      const data = (await this.#rpc.request("eth_call", [
+        { data: `${licenseSelector}${tokenId.toString(16).padStart(64, "0")}`, to: market },
+        "blockNumber" in block ? `0x${block.blockNumber.toString(16)}` : block.blockTag,
+      ])) as Hex | null;
+      if (typeof data === "string" && licenseAnswer.test(data)) {
+        return {
+          owner: getAddress(`0x${data.slice(26, 66)}`),
+          contentId: BigInt(`0x${data.slice(66, 130)}`),
+        };
+      }
+      const license = decodeFunctionResult({
         abi: superdistMarketAbi,
         functionName: "license",
-        args: [tokenId],
-        ...block,
-      }),
-    );
-    return { owner: license.owner, contentId: license.contentId };
+        args,
+        data: data || "0x",
+      });
+      return { owner: license.owner, contentId: license.contentId };
+    } catch (error) {
+      throw toVerifierError(
+        getContractError(error as BaseError, {
+          abi: superdistMarketAbi,
+          address: market,
+          args,
+          functionName: "license",
+        }),
+      );
+    }
   }
 
   /**
@@ -174,6 +215,10 @@ export class ChainReader {
     promise.catch(() => {});
     this.#status = { readAtMs: now, promise };
     return promise;
+  }
+
+  close(): void {
+    this.#rpc.close();
   }
 }
 

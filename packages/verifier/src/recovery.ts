@@ -1,11 +1,12 @@
 import { createRequire } from "node:module";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import {
   type Address,
   compactSignatureToSignature,
   getAddress,
   type Hex,
   hexToBytes,
-  keccak256,
   parseCompactSignature,
   recoverAddress,
   size,
@@ -92,5 +93,5 @@ function recoverNative(binding: Secp256k1Binding, hash: Hex, signature: Hex): Ad
   } catch {
     return undefined;
   }
-  return getAddress(`0x${keccak256(publicKey.subarray(1)).slice(26)}`);
+  return getAddress(`0x${bytesToHex(keccak_256(publicKey.subarray(1)).subarray(12))}`);
 }

@@ -1,14 +1,6 @@
-import {
-  type Address,
-  concatBytes,
-  getTypesForEIP712Domain,
-  type Hex,
-  hashDomain,
-  hexToBytes,
-  keccak256,
-  numberToBytes,
-  stringToBytes,
-} from "viem";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { type Address, getTypesForEIP712Domain, type Hex, hashDomain, hexToBytes, keccak256 } from "viem";
 
 // Shared by the service, the CLI and the dApp: the one definition of what a holder signs to get a copy re-keyed.
 
@@ -78,31 +70,43 @@ export function rekeyDeadline(seconds = 600, nowMs = Date.now()): bigint {
   return BigInt(Math.floor(nowMs / 1000) + Math.min(seconds, maxDeadlineAheadSeconds));
 }
 
-const rekeyTypeHash = hexToBytes(
-  keccak256(stringToBytes("Rekey(uint256 tokenId,string recipient,bytes32 headerHash,uint256 deadline)")),
+const encoder = new TextEncoder();
+const rekeyTypeHash = keccak_256(
+  encoder.encode("Rekey(uint256 tokenId,string recipient,bytes32 headerHash,uint256 deadline)"),
 );
-const eip712Prefix = new Uint8Array([0x19, 0x01]);
 const domainSeparators = new Map<string, Uint8Array>();
+const maxUint256 = 2n ** 256n - 1n;
 
 /**
  * The EIP-712 digest of `rekeyTypedData(parameters)`, equal to viem's `hashTypedData` of it. The verifier hashes
- * one per request: the domain separator and the type hash are computed once here, which leaves four keccaks of
- * the eleven `hashTypedData` computes.
+ * one per request, so it is the least that digest takes: the domain separator and the type hash computed once,
+ * then four keccaks (recipient, header, struct, digest) over one buffer written in place. `hashTypedData`
+ * computes eleven, through hex strings.
  */
 export function rekeyDigest(parameters: RekeyTypedDataParameters): Hex {
-  const struct = keccak256(
-    concatBytes([
-      rekeyTypeHash,
-      numberToBytes(parameters.tokenId, { size: 32 }),
-      keccak256(stringToBytes(parameters.recipient), "bytes"),
-      keccak256(parameters.header, "bytes"),
-      numberToBytes(parameters.deadline, { size: 32 }),
-    ]),
-    "bytes",
-  );
-  return keccak256(
-    concatBytes([eip712Prefix, domainSeparator(parameters.chainId, parameters.market), struct]),
-  );
+  // 0x1901 ‖ domain separator ‖ struct hash (66 bytes), then the struct: type hash ‖ tokenId ‖ keccak(recipient)
+  // ‖ headerHash ‖ deadline (160 bytes).
+  const buffer = new Uint8Array(226);
+  const view = new DataView(buffer.buffer);
+  buffer[0] = 0x19;
+  buffer[1] = 0x01;
+  buffer.set(domainSeparator(parameters.chainId, parameters.market), 2);
+  buffer.set(rekeyTypeHash, 66);
+  writeUint256(view, 98, parameters.tokenId);
+  buffer.set(keccak_256(encoder.encode(parameters.recipient)), 130);
+  buffer.set(keccak_256(parameters.header), 162);
+  writeUint256(view, 194, parameters.deadline);
+  buffer.set(keccak_256(buffer.subarray(66)), 34);
+  return `0x${bytesToHex(keccak_256(buffer.subarray(0, 66)))}`;
+}
+
+function writeUint256(view: DataView, offset: number, value: bigint): void {
+  if (value < 0n || value > maxUint256) throw new RangeError(`${value} is not a uint256.`);
+  let rest = value;
+  for (let word = 24; word >= 0; word -= 8) {
+    view.setBigUint64(offset + word, BigInt.asUintN(64, rest));
+    rest >>= 64n;
+  }
 }
 
 function domainSeparator(chainId: number | bigint, market: Address): Uint8Array {

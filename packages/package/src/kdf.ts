@@ -2,7 +2,10 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
-/** HKDF-SHA-256 (RFC 5869); no salt means a zero salt. Portable (browsers have no synchronous one). */
+// The portable HKDF and HMAC (browsers have them in WebCrypto only behind promises and key imports); under Node,
+// kdf-node.ts.
+
+/** HKDF-SHA-256 (RFC 5869); no salt is the all-zero salt. */
 export function hkdfSha256(
   ikm: Uint8Array,
   salt: Uint8Array | undefined,
