@@ -545,6 +545,51 @@ describe("ownership reads", () => {
     reader.close();
   });
 
+  test("a revert sent with an HTTP error status is still a revert", async () => {
+    const node = await fakeNode(
+      {
+        2: {
+          error: {
+            code: 3,
+            message: "execution reverted",
+            data: encodeErrorResult({
+              abi: superdistMarketAbi,
+              errorName: "ERC721NonexistentToken",
+              args: [2n],
+            }),
+          },
+        },
+      },
+      500,
+    );
+    const reader = readerAt(node.url);
+    assert.equal(await code(reader.license(2n, { blockTag: "latest" })), "TOKEN_NOT_FOUND");
+    reader.close();
+  });
+
+  test("a kept-alive connection the node drops as it is reused is tried again, not failed", async () => {
+    const node = await fakeNode({
+      1: {
+        result: encodeAbiParameters(
+          [{ type: "address" }, { type: "uint256" }, { type: "uint256" }, { type: "uint256" }],
+          [owner, 5n, 0n, 1n],
+        ),
+      },
+    });
+    const server = servers.at(-1) as Server;
+    // The second request on any connection finds it closed under it.
+    const served = new WeakMap<object, number>();
+    server.prependListener("request", (request) => {
+      const count = (served.get(request.socket) ?? 0) + 1;
+      served.set(request.socket, count);
+      if (count === 2) request.socket.destroy();
+    });
+    const reader = readerAt(node.url);
+    assert.equal(await code(reader.license(1n, { blockTag: "latest" })), "served");
+    assert.equal(await code(reader.license(1n, { blockTag: "latest" })), "served");
+    reader.close();
+  });
+
   test("a node that answers HTTP errors, refuses connections or hangs is CHAIN_UNAVAILABLE", async () => {
     const broken = await fakeNode({}, 502);
     const refusing = await fakeNode({});

@@ -77,8 +77,10 @@ export class JsonRpcBatcher {
       (answers) => {
         const byId = new Map<unknown, Answer>();
         if (Array.isArray(answers)) for (const answer of answers as Answer[]) byId.set(answer?.id, answer);
+        // A node that refuses the whole batch answers with one error (some as a one-element array), for every call.
+        const whole = wholeBatchError(answers, calls.length);
         for (const [index, call] of calls.entries()) {
-          const answer = byId.get(call.id);
+          const answer = whole ?? byId.get(call.id);
           if (answer?.error) {
             call.reject(new RpcRequestError({ body: body[index], error: answer.error, url: this.#url.href }));
           } else if (answer && "result" in answer) {
@@ -100,7 +102,19 @@ export class JsonRpcBatcher {
     );
   }
 
-  #post(body: Record<string, unknown>[]): Promise<unknown> {
+  /** A kept-alive connection the node closed just as it was reused is tried once more: `eth_call` is safe to repeat. */
+  async #post(body: Record<string, unknown>[]): Promise<unknown> {
+    try {
+      return await this.#postOnce(body);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      return this.#postOnce(body).catch((retry: unknown) => {
+        throw retry instanceof StaleSocketError ? retry.error : retry;
+      });
+    }
+  }
+
+  #postOnce(body: Record<string, unknown>[]): Promise<unknown> {
     const url = this.#url.href;
     const text = JSON.stringify(body);
     return new Promise((resolve, reject) => {
@@ -120,7 +134,13 @@ export class JsonRpcBatcher {
             const answer = Buffer.concat(chunks).toString("utf8");
             const status = response.statusCode ?? 0;
             if (status < 200 || status > 299) {
-              reject(new HttpRequestError({ body, details: answer || response.statusMessage, status, url }));
+              // A JSON-RPC error sent with an HTTP error status is still the node's answer, as viem reads it.
+              const rpcAnswer = parseRpcAnswer(answer);
+              if (rpcAnswer !== undefined) resolve(rpcAnswer);
+              else
+                reject(
+                  new HttpRequestError({ body, details: answer || response.statusMessage, status, url }),
+                );
               return;
             }
             try {
@@ -137,10 +157,38 @@ export class JsonRpcBatcher {
       }, this.#timeoutMs);
       function fail(cause: Error): void {
         clearTimeout(timer);
-        reject(new HttpRequestError({ body, cause, details: cause.message, url }));
+        const error = new HttpRequestError({ body, cause, details: cause.message, url });
+        const stale = request.reusedSocket && (cause as NodeJS.ErrnoException).code === "ECONNRESET";
+        reject(stale ? new StaleSocketError(error) : error);
       }
       request.on("error", fail);
       request.end(text);
     });
   }
+}
+
+class StaleSocketError extends Error {
+  readonly error: HttpRequestError;
+  constructor(error: HttpRequestError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+function parseRpcAnswer(text: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const answers = Array.isArray(parsed) ? parsed : [parsed];
+    const isAnswer = (a: unknown) => typeof a === "object" && a !== null && ("error" in a || "result" in a);
+    return answers.length > 0 && answers.every(isAnswer) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function wholeBatchError(answers: unknown, calls: number): Answer | undefined {
+  if (!Array.isArray(answers)) return (answers as Answer | undefined)?.error ? (answers as Answer) : undefined;
+  const [only] = answers as Answer[];
+  const anonymous = only?.id === undefined || only?.id === null;
+  return answers.length === 1 && calls > 1 && only?.error && anonymous ? only : undefined;
 }
