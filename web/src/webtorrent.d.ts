@@ -37,7 +37,8 @@ declare module "webtorrent/dist/webtorrent.min.js" {
 declare module "fsa-chunk-store" {
   export default class FSAChunkStore {
     constructor(chunkLength: number, options?: object);
+    chunkLength: number;
     /** The origin-private file of each piece, once stored. */
-    chunks: FileSystemFileHandle[];
+    chunks: (FileSystemFileHandle | undefined)[];
   }
 }

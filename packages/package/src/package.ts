@@ -103,7 +103,7 @@ export async function newPackageHeader(
 /**
  * Encrypts a plaintext stream into a new package, under a fresh random file key unless one is given. The
  * package stream is a readable byte stream: a consumer that reads it with a BYOB reader into a buffer it
- * reuses (at least 64 KiB; 1 MiB reads are cheapest) gets the ciphertext written straight into that buffer.
+ * reuses (at least 64 KiB + 16 bytes, one sealed chunk; 1 MiB reads are cheapest) gets the ciphertext written straight into that buffer.
  * Likewise a plaintext byte stream (`readFileStream`) is read into buffers of the library's own.
  */
 export async function encryptPackage(

@@ -92,8 +92,8 @@ function outputOf(size: number, out: Uint8Array | undefined): Uint8Array {
 }
 
 /**
- * STREAM sealing as a synchronous state machine, so that one implementation serves both the Web Streams
- * transform (fresh output per chunk, which the stream hands off) and the Node file loop (one output buffer
+ * STREAM sealing as a synchronous state machine, so that one implementation serves both the package's byte
+ * streams (into a reader's own buffer, or a fresh one it hands off) and the Node file loop (one output buffer
  * reused for every read: fresh megabyte buffers cost a page fault per page, which is most of the time
  * spent outside the cipher).
  */

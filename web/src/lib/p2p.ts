@@ -1,6 +1,5 @@
 import { SuperdistError } from "@superdist/errors";
 import { choosePieceLength, fetchCopy, type Magnet, parseMagnet } from "@superdist/sdk";
-import FSAChunkStore from "fsa-chunk-store";
 import type WebTorrent from "webtorrent/dist/webtorrent.min.js";
 import type { Torrent } from "webtorrent/dist/webtorrent.min.js";
 
@@ -105,15 +104,36 @@ const STALL_MS = 8_000;
 
 type Progress = (done: number, total: number | undefined) => void;
 
+type CopyStore = {
+  /** The stored pieces as files, in order, or undefined unless every piece is there. */
+  copy(length: number): Promise<File[] | undefined>;
+};
+type CopyStoreClass = new (chunkLength: number, options: object) => CopyStore;
+
+let copyStore: Promise<CopyStoreClass> | undefined;
+
 /**
- * WebTorrent's own store in Chromium, one origin-private file per piece, which also hands out the finished copy: a
+ * WebTorrent's own store in browsers, one origin-private file per piece, which also hands out the finished copy: a
  * File made of those files, so that nothing is read back and copied (WebTorrent's `blob()` reads every piece into
- * one buffer, which took as long as the download). WebTorrent constructs its store with `new`.
+ * one buffer, which took as long as the download). Loaded with WebTorrent, as the module clears part of the
+ * origin-private file system when it loads.
  */
-class CopyStore extends FSAChunkStore {
-  copy(): Promise<File[]> {
-    return Promise.all(this.chunks.map((handle) => handle.getFile()));
-  }
+function loadCopyStore(): Promise<CopyStoreClass> {
+  copyStore ??= import("fsa-chunk-store").then(
+    ({ default: FSAChunkStore }) =>
+      class extends FSAChunkStore implements CopyStore {
+        async copy(length: number): Promise<File[] | undefined> {
+          const pieces = Math.ceil(length / this.chunkLength);
+          const handles = Array.from({ length: pieces }, (_, index) => this.chunks[index]);
+          if (handles.some((handle) => handle === undefined)) return undefined;
+          const files = await Promise.all(
+            handles.map((handle) => (handle as FileSystemFileHandle).getFile()),
+          );
+          return files.reduce((size, file) => size + file.size, 0) === length ? files : undefined;
+        }
+      },
+  );
+  return copyStore;
 }
 
 /** Through WebTorrent: browsers seeding the torrent and the magnet's web seeds, at once. */
@@ -123,7 +143,7 @@ async function fetchWithWebTorrent(
   onProgress: Progress,
   stallMs: number | undefined,
 ): Promise<File> {
-  const instance = await getClient(settings);
+  const [instance, Store] = await Promise.all([getClient(settings), loadCopyStore()]);
   const existing = await instance.get(magnet);
   const announce = settings.trackerUrl ? [settings.trackerUrl] : [];
   let store: CopyStore | undefined;
@@ -132,7 +152,9 @@ async function fetchWithWebTorrent(
     instance.add(magnet, {
       announce,
       maxWebConns: WEB_SEED_REQUESTS,
-      store: class extends CopyStore {
+      // The File handed out reads these pieces' files: WebTorrent must never delete them (it does not unless told
+      // to with `destroyStoreOnDestroy`), so they stay in the origin-private file system after the page closes.
+      store: class extends Store {
         constructor(chunkLength: number, options: object) {
           super(chunkLength, options);
           store = this;
@@ -173,8 +195,8 @@ async function fetchWithWebTorrent(
   }
   const [file] = torrent.files;
   onProgress(file.length, file.length);
-  // A torrent this page was seeding already was stored by WebTorrent: read back from it.
-  const parts = store ? await store.copy() : [await file.blob()];
+  // A torrent this page seeded or fetched before has no store of ours: read back from WebTorrent's.
+  const parts = (await store?.copy(file.length)) ?? [await file.blob()];
   return new File(parts, file.name, { type: "application/octet-stream" });
 }
 
