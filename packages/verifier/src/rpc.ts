@@ -187,7 +187,8 @@ function parseRpcAnswer(text: string): unknown {
 }
 
 function wholeBatchError(answers: unknown, calls: number): Answer | undefined {
-  if (!Array.isArray(answers)) return (answers as Answer | undefined)?.error ? (answers as Answer) : undefined;
+  if (!Array.isArray(answers))
+    return (answers as Answer | undefined)?.error ? (answers as Answer) : undefined;
   const [only] = answers as Answer[];
   const anonymous = only?.id === undefined || only?.id === null;
   return answers.length === 1 && calls > 1 && only?.error && anonymous ? only : undefined;
