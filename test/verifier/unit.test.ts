@@ -496,6 +496,21 @@ describe("ownership reads", () => {
     return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
   }
 
+  /** What a node answers for license(1) (owner, content 5) and for license(2), a token that does not exist. */
+  const licensed = {
+    result: encodeAbiParameters(
+      [{ type: "address" }, { type: "uint256" }, { type: "uint256" }, { type: "uint256" }],
+      [owner, 5n, 0n, 1n],
+    ),
+  };
+  const nonexistent = {
+    error: {
+      code: 3,
+      message: "execution reverted",
+      data: encodeErrorResult({ abi: superdistMarketAbi, errorName: "ERC721NonexistentToken", args: [2n] }),
+    },
+  };
+
   const readerAt = (rpcUrl: string) =>
     new ChainReader({ rpcUrl, chainId: 1, market, confirmations: 0, timeoutMs: 300, batchWaitMs: 2 });
   const code = (promise: Promise<unknown>) =>
@@ -506,23 +521,8 @@ describe("ownership reads", () => {
 
   test("concurrent reads share one batch; answers, reverts and empty answers come out as viem's would", async () => {
     const node = await fakeNode({
-      1: {
-        result: encodeAbiParameters(
-          [{ type: "address" }, { type: "uint256" }, { type: "uint256" }, { type: "uint256" }],
-          [owner, 5n, 0n, 1n],
-        ),
-      },
-      2: {
-        error: {
-          code: 3,
-          message: "execution reverted",
-          data: encodeErrorResult({
-            abi: superdistMarketAbi,
-            errorName: "ERC721NonexistentToken",
-            args: [2n],
-          }),
-        },
-      },
+      1: licensed,
+      2: nonexistent,
       3: { result: "0x" },
       4: { error: { code: -32005, message: "limit exceeded" } },
     });
@@ -548,17 +548,7 @@ describe("ownership reads", () => {
   test("a revert sent with an HTTP error status is still a revert", async () => {
     const node = await fakeNode(
       {
-        2: {
-          error: {
-            code: 3,
-            message: "execution reverted",
-            data: encodeErrorResult({
-              abi: superdistMarketAbi,
-              errorName: "ERC721NonexistentToken",
-              args: [2n],
-            }),
-          },
-        },
+        2: nonexistent,
       },
       500,
     );
@@ -569,12 +559,7 @@ describe("ownership reads", () => {
 
   test("a kept-alive connection the node drops as it is reused is tried again, not failed", async () => {
     const node = await fakeNode({
-      1: {
-        result: encodeAbiParameters(
-          [{ type: "address" }, { type: "uint256" }, { type: "uint256" }, { type: "uint256" }],
-          [owner, 5n, 0n, 1n],
-        ),
-      },
+      1: licensed,
     });
     const server = servers.at(-1) as Server;
     // The second request on any connection finds it closed under it.
