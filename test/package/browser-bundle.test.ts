@@ -14,15 +14,17 @@ const tmp = await tempDir();
 afterAll(() => tmp.remove());
 const entry = fileURLToPath(new URL("../../packages/package/src/index.ts", import.meta.url));
 
-const result = await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: "browser",
-  format: "esm",
-  write: false,
-  metafile: true,
-  logLevel: "silent",
-});
+const browserBuild = (entryPoint: string) =>
+  build({
+    entryPoints: [entryPoint],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+const result = await browserBuild(entry);
 
 test("the browser bundle takes the portable cipher and no Node module", () => {
   const inputs = Object.keys(result.metafile.inputs);
@@ -42,15 +44,9 @@ test("the browser bundle takes the portable cipher and no Node module", () => {
 });
 
 test("the WebAssembly cipher bundles for the browser without a Node module", async () => {
-  const wasm = await build({
-    entryPoints: [fileURLToPath(new URL("../../packages/package/src/aead-wasm.ts", import.meta.url))],
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
+  const wasm = await browserBuild(
+    fileURLToPath(new URL("../../packages/package/src/aead-wasm.ts", import.meta.url)),
+  );
   const inputs = Object.keys(wasm.metafile.inputs);
   assert.ok(inputs.some((i) => i.includes("node_modules/libsodium/")));
   assert.ok(!inputs.some((i) => i.startsWith("node:")));

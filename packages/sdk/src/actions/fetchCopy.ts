@@ -56,7 +56,7 @@ export async function fetchCopy(parameters: FetchCopyParameters): Promise<FetchC
   let batch: Uint8Array<ArrayBuffer>[] = [];
   let batched = 0;
   const flush = () => {
-    parts.push(new Blob(batch));
+    if (batch.length > 0) parts.push(new Blob(batch));
     batch = [];
     batched = 0;
   };
