@@ -394,10 +394,10 @@ describe("copies over HTTP", () => {
   });
 
   /**
-   * A web seed that serves the package with one byte flipped in piece 2, or cut short, and beside it the package's
-   * .torrent without the good web seed in its url-list.
+   * A web seed that serves the package with one byte flipped in piece 2, cut short, or whole whatever the Range
+   * header asks, and beside it the package's .torrent without the good web seed in its url-list.
    */
-  async function badSeed(kind: "corrupt" | "short"): Promise<{ url: string; close(): void }> {
+  async function badSeed(kind: "corrupt" | "short" | "no ranges"): Promise<{ url: string; close(): void }> {
     const torrent = withSources(served.copies[0]?.torrent as Torrent, {});
     const server = createServer((request, response) => {
       if (request.url?.endsWith(".torrent")) {
@@ -406,7 +406,7 @@ describe("copies over HTTP", () => {
       }
       const bytes = Buffer.from(packageBytes);
       if (kind === "corrupt") bytes[2 * PIECE + 7] ^= 0x01;
-      const match = /bytes=(\d+)-/.exec(request.headers.range ?? "");
+      const match = kind === "no ranges" ? null : /bytes=(\d+)-/.exec(request.headers.range ?? "");
       const start = match ? Number(match[1]) : 0;
       const body = kind === "short" ? bytes.subarray(start, bytes.length - 1000) : bytes.subarray(start);
       response.writeHead(match ? 206 : 200, {
@@ -479,6 +479,42 @@ describe("copies over HTTP", () => {
     }
     await rm(output("resumed.superdist"));
     assert.deepEqual(await leftovers(), ["magnet.superdist"]);
+  });
+
+  test("a seed that ignores Range, or a fetch whose bodies are not byte streams, still gives the same bytes", async () => {
+    const corrupt = await badSeed("corrupt");
+    const whole = await badSeed("no ranges");
+    try {
+      const magnet = magnetUri({
+        infoHash: served.copies[0]?.torrent.infoHash as string,
+        name: "album.bin.superdist",
+        webSeeds: [corrupt.url, whole.url],
+      });
+      // After the corrupt seed, the next one sends from byte 0: what is already written is read past.
+      const resumed = await fetchCopy({ source: magnet });
+      assert.equal(resumed.from, whole.url);
+      assert.deepEqual(Buffer.from(await resumed.blob.arrayBuffer()), packageBytes);
+      // A fetch of the caller's may answer with a plain stream, here in odd-sized chunks.
+      const chunked: typeof fetch = async (input, init) => {
+        const response = await fetch(input, init);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        let at = 0;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (at >= bytes.length) return controller.close();
+            controller.enqueue(bytes.slice(at, at + 7919));
+            at += 7919;
+          },
+        });
+        return new Response(body, { status: response.status, headers: response.headers });
+      };
+      const plain = await fetchCopy({ source: magnet, fetch: chunked });
+      assert.equal(plain.from, whole.url);
+      assert.deepEqual(Buffer.from(await plain.blob.arrayBuffer()), packageBytes);
+    } finally {
+      corrupt.close();
+      whole.close();
+    }
   });
 
   test("a .torrent of another file than the magnet names is refused with INFO_HASH_MISMATCH", async () => {
