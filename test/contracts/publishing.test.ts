@@ -32,7 +32,9 @@ describe("publish", () => {
       title: 'A "quoted" title',
       metadataURI: "ipfs://meta",
     });
-    const { result } = await d.market.simulate.publish([params], { account: d.publisher.account });
+    const { result } = await d.market.simulate.publish([params], {
+      account: d.publisher.account.address,
+    });
     assert.equal(result, 1n);
     const hash = await d.market.write.publish([params], { account: d.publisher.account });
     await viem.assertions.emitWithArgs(hash, d.market, "ContentPublished", [

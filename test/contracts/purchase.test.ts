@@ -83,7 +83,7 @@ describe("purchase", () => {
     const { result } = await d.market.simulate.purchase(
       [d.ethContent, d.ethToken, d.outsider.account.address, ETH, ETH_PRICE],
       {
-        account: d.buyers[1].account,
+        account: d.buyers[1].account.address,
         value: ETH_PRICE,
       },
     );

@@ -56,7 +56,8 @@ async function scanQr(page: Page): Promise<string | undefined> {
     const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
     return { data: Array.from(data), width, height };
   });
-  return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data;
+  // jsqr is CommonJS whose exports carry the function as `default` too: the one name both TypeScript and Node agree on.
+  return jsQR.default(Uint8ClampedArray.from(image.data), image.width, image.height)?.data;
 }
 
 describe("storefront", () => {
