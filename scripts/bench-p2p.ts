@@ -678,9 +678,10 @@ shared with the server, the tracker and the other context.
   piece into one buffer and copied it into a Blob, which took about as long as the download itself (24 % of plain
   HTTP at 100 MiB from the web seed, 22 % between browsers). Pieces kept in memory instead, in a chunk store of our
   own, made WebTorrent five to ten times slower, whether they were kept as arrays or as Blobs.
-- **\`fetchCopy\`:** one response, each piece hashed (WebCrypto SHA-1) while the next arrives, and what arrives
-  gathered into Blobs of 16 MiB: a Blob per 1 MiB piece cost four times as long. Parallel range requests of one piece
-  each were tried and were slower than that one stream.
+- **\`fetchCopy\`:** one response, read straight into each piece's buffer (a BYOB reader), each piece hashed
+  (WebCrypto SHA-1) while the next arrives, and the pieces gathered into Blobs of 16 MiB: a Blob per
+  1 MiB piece cost four times as long. Parallel range requests of one piece each were tried and were slower than
+  that one stream.
 - **Web seed to browser, both paths:** a copy checked against its torrent has to pass through JavaScript, be hashed
   and be kept; a plain download leaves its bytes to the browser. Measured in the same run (10 and 100 MiB): reading
   the plain download's body in JavaScript, keeping nothing, reached ${percents((entry) => (entry.http / entry.read) * 100)} of
@@ -689,13 +690,13 @@ shared with the server, the tracker and the other context.
   download's time. The two cores are busy with the transfer itself (the server, Chromium's network process, the
   page), so the hashing does not hide behind it. Reading and hashing alone, with nothing kept, come to
   ${percents((entry) => (entry.http / (entry.read + entry.sha1)) * 100)} of plain HTTP; with the Blobs,
-  ${percents((entry) => (entry.http / (entry.readKept + entry.sha1)) * 100)}. \`fetchCopy\`, which also copies each piece out of
-  the chunks it arrives in, reached ${percents((entry) => (entry.http / entry.seedFetchCopy) * 100)}; WebTorrent, keeping its
+  ${percents((entry) => (entry.http / (entry.readKept + entry.sha1)) * 100)}. \`fetchCopy\`, which does all three, reached ${percents((entry) => (entry.http / entry.seedFetchCopy) * 100)}; WebTorrent, keeping its
   pieces in origin-private files, ${percents((entry) => (entry.http / entry.seedWebTorrent) * 100)}. Leaving the bytes to
   \`blob()\` and hashing them afterwards reached ${percents((entry) => (entry.http / entry.blobThenHash) * 100)}, but shows
   nothing while the bytes arrive: over a real link, a long wait without a progress bar. Hashing each piece in one of
-  two workers as it arrived was tried, and was slower. Over a real link, slower than these 700 MB/s, the transfer
-  waits on the network and the hashing fits in its gaps.
+  two workers as it arrived was tried, and was slower. These are figures of CPU, not of the web seed: a link slower
+  than the rate each path reaches here, hundreds of MB/s, leaves that path waiting on the link, not on its
+  JavaScript.
 
 Piece length (\`choosePieceLength\`): at least 1 MiB, and larger only to keep a torrent at or under 1,024 pieces
 (16 MiB at most); a package smaller than a piece is one piece. The same 100 MiB package at other piece lengths,
