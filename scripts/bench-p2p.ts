@@ -169,50 +169,68 @@ function plainHttp(page: Page, url: string, check: boolean): Promise<Timed> {
 
 /**
  * The plain download again, its body read chunk by chunk in JavaScript: what any transfer pays to see its bytes (for
- * a progress bar, for hashing) instead of leaving them to the browser's \`blob()\`. With \`keep\`, the chunks are kept
- * as \`fetchCopy\` keeps them, in Blobs of 16 MiB; without, they are dropped (the check run keeps them, to hash).
+ * a progress bar, for hashing) instead of leaving them to the browser's \`blob()\`. With \`keep\`, the bytes are kept
+ * as \`fetchCopy\` keeps them: copied into pieces of \`pieceLength\`, gathered into Blobs of 16 MiB. Without, they are
+ * dropped (the check run keeps the chunks, to hash them).
  */
-function readInPage(page: Page, url: string, keep: boolean, check: boolean): Promise<Timed> {
+function readInPage(
+  page: Page,
+  url: string,
+  pieceLength: number,
+  keep: boolean,
+  check: boolean,
+): Promise<Timed> {
   return page.evaluate(
-    async ({ url, keep, check, batchBytes }) => {
+    async ({ url, pieceLength, keep, check, batchBytes }) => {
       const started = performance.now();
       const reader = (await fetch(url, { cache: "no-store" })).body?.getReader();
       if (!reader) throw new Error("no body");
-      const parts: Blob[] = [];
       const dropped: Uint8Array[] = [];
+      const parts: Blob[] = [];
       let batch: Uint8Array[] = [];
       let batched = 0;
+      let piece = new Uint8Array(pieceLength);
+      let filled = 0;
+      const flush = () => {
+        parts.push(new Blob(batch as BlobPart[]));
+        batch = [];
+        batched = 0;
+      };
       for (;;) {
         const { done, value } = await reader.read();
-        if (!done && !keep && check) dropped.push(value);
+        if (done) break;
         if (!keep) {
-          if (done) break;
+          if (check) dropped.push(value);
           continue;
         }
-        if (!done) {
-          batch.push(value);
-          batched += value.length;
+        for (let at = 0; at < value.length; ) {
+          const take = Math.min(piece.length - filled, value.length - at);
+          piece.set(value.subarray(at, at + take), filled);
+          filled += take;
+          at += take;
+          if (filled < piece.length) continue;
+          batch.push(piece);
+          batched += piece.length;
+          if (batched >= batchBytes) flush();
+          piece = new Uint8Array(pieceLength);
+          filled = 0;
         }
-        if (batch.length > 0 && (done || batched >= batchBytes)) {
-          parts.push(new Blob(batch as BlobPart[]));
-          batch = [];
-          batched = 0;
-        }
-        if (done) break;
       }
+      if (filled > 0) batch.push(piece.subarray(0, filled));
+      if (batch.length > 0) flush();
       const kept = keep ? new Blob(parts) : undefined;
       const ms = performance.now() - started;
       const w = window as unknown as { sha256(blob: Blob): Promise<string> };
       const sha256 = check ? await w.sha256(kept ?? new Blob(dropped as BlobPart[])) : undefined;
       return { ms, sha256 };
     },
-    { url, keep, check, batchBytes: 16 * MiB },
+    { url, pieceLength, keep, check, batchBytes: 16 * MiB },
   );
 }
 
 /**
- * WebCrypto's SHA-1 of every piece of the file, already in memory (fetched untimed): the hashing a verified copy
- * cannot skip, as \`fetchCopy\` does it. Resolves to the time and the piece hashes, to be checked against the torrent.
+ * WebCrypto's SHA-1 of every piece of the file, one after another, already in memory (fetched untimed): the hashing
+ * a checked copy cannot skip. Resolves to the time and the piece hashes, to be checked against the torrent.
  */
 function sha1InPage(page: Page, url: string, pieceLength: number): Promise<{ ms: number; pieces: string }> {
   return page.evaluate(
@@ -523,17 +541,17 @@ async function main(): Promise<void> {
         `${copy.name} (${(copy.size / MiB).toFixed(2)} MiB, piece length ${choosePieceLength(copy.size) / KiB} KiB):`,
       );
       const http = await best("plain HTTP", (check) => plainHttp(fetcher, copy.webSeed, check), copy.sha256);
+      const { info } = parseTorrent(new Uint8Array(await (await fetch(copy.torrentUrl)).arrayBuffer()));
       const read = await best(
         "plain HTTP read in JavaScript",
-        (check) => readInPage(fetcher, copy.webSeed, false, check),
+        (check) => readInPage(fetcher, copy.webSeed, info.pieceLength, false, check),
         copy.sha256,
       );
       const readKept = await best(
-        "plain HTTP read in JavaScript, kept in Blobs",
-        (check) => readInPage(fetcher, copy.webSeed, true, check),
+        "plain HTTP read in JavaScript, kept in pieces and Blobs",
+        (check) => readInPage(fetcher, copy.webSeed, info.pieceLength, true, check),
         copy.sha256,
       );
-      const { info } = parseTorrent(new Uint8Array(await (await fetch(copy.torrentUrl)).arrayBuffer()));
       const hashedBest = async (label: string, hash: typeof sha1InPage) => {
         let fastest = Number.POSITIVE_INFINITY;
         for (let run = 0; run < RUNS; run++) {
@@ -592,7 +610,7 @@ async function main(): Promise<void> {
       };
       row("plain HTTP (reference)", http);
       row("plain HTTP, read in JavaScript, nothing kept (reference)", read);
-      row("plain HTTP, read in JavaScript and kept in Blobs of 16 MiB, unhashed (reference)", readKept);
+      row("plain HTTP, read in JavaScript and kept as `fetchCopy` keeps it, unhashed (reference)", readKept);
       rows.push([
         `${Math.round(copy.size / MiB)} MiB`,
         "SHA-1 of every piece, WebCrypto, from memory (reference: no transfer)",
@@ -647,9 +665,16 @@ async function main(): Promise<void> {
 
     const loadAfter = loadavg()[0] ?? 0;
     const cpu = cpus()[0]?.model.replace(/\s+/g, " ").trim() ?? "unknown CPU";
+    type Entry = (typeof summary)[number];
     /** A figure for each size, "10 MiB's and 100 MiB's". */
-    const percents = (figure: (entry: (typeof summary)[number]) => number) =>
+    const percents = (figure: (entry: Entry) => number) =>
       summary.map((entry) => `${figure(entry).toFixed(0)} %`).join(" and ");
+    /** The range of a row's MB/s over the sizes. */
+    const rates = (ms: (entry: Entry) => number) => {
+      const all = summary.map((entry) => mbps(entry.size, ms(entry)));
+      return `${Math.min(...all).toFixed(0)}–${Math.max(...all).toFixed(0)}`;
+    };
+    const sizes = summary.map((entry) => `${Math.round(entry.size / MiB)} MiB`);
     const body = `## Delivery: peer to peer and web seeds
 
 \`npm run bench:p2p\`: Chromium ${browser.version()} (headless, two contexts of one browser), Node ${process.version},
@@ -665,12 +690,12 @@ hands over the File, as the dApp uses it; between runs the page's client is clos
 
 ${markdownTable(["size", "transfer", "seconds", "MB/s", "of plain HTTP", "target"], rows)}
 
-What bounds each row. A plain download on loopback is the browser's network stack alone, hundreds of MB/s; every
-other row also runs JavaScript per piece or per 16 KiB block (SHA-1, WebTorrent's bookkeeping, copies), on two cores
-shared with the server, the tracker and the other context.
-- **Browser to browser, 10 MiB:** the connection, before the first byte. A WebRTC connection between two peers of one
-  page, measured in the same run, took ${setup.ms.toFixed(0)} ms, ${setup.offer.toFixed(0)} ms of it gathering the
-  offer's ICE candidates (the tracker client sends offers whole, not trickled); the tracker's two relays and
+What bounds each row. A plain download on loopback is the browser's network stack alone, ${rates((entry) => entry.http)}
+MB/s here; every other row also runs JavaScript per piece or per 16 KiB block (SHA-1, WebTorrent's bookkeeping,
+copies), on ${cpus().length} cores shared with the server, the tracker and the other context.
+- **Browser to browser, ${sizes[0]}:** the connection, before the first byte. A WebRTC connection between two peers of
+  one page, measured in the same run, took ${setup.ms.toFixed(0)} ms, ${setup.offer.toFixed(0)} ms of it gathering
+  the offer's ICE candidates (the tracker client sends offers whole, not trickled); the tracker's two relays and
   WebTorrent's handshake and metadata exchange come on top. That connection alone is
   ${summary.map((entry) => `${((setup.ms / entry.peers) * 100).toFixed(0)} % of the ${Math.round(entry.size / MiB)} MiB transfer's time`).join(" and ")}.
 - **\`fetchShared\`:** a copy fetched through WebTorrent is handed over as a File made of its stored pieces (one
@@ -678,25 +703,25 @@ shared with the server, the tracker and the other context.
   piece into one buffer and copied it into a Blob, which took about as long as the download itself (24 % of plain
   HTTP at 100 MiB from the web seed, 22 % between browsers). Pieces kept in memory instead, in a chunk store of our
   own, made WebTorrent five to ten times slower, whether they were kept as arrays or as Blobs.
-- **\`fetchCopy\`:** one response, read straight into each piece's buffer (a BYOB reader), each piece hashed
-  (WebCrypto SHA-1) while the next arrives, and the pieces gathered into Blobs of 16 MiB: a Blob per
-  1 MiB piece cost four times as long. Parallel range requests of one piece each were tried and were slower than
-  that one stream.
-- **Web seed to browser, both paths:** a copy checked against its torrent has to pass through JavaScript, be hashed
-  and be kept; a plain download leaves its bytes to the browser. Measured in the same run (10 and 100 MiB): reading
-  the plain download's body in JavaScript, keeping nothing, reached ${percents((entry) => (entry.http / entry.read) * 100)} of
-  plain HTTP; keeping it in Blobs as \`fetchCopy\` does, ${percents((entry) => (entry.http / entry.readKept) * 100)}; and
-  WebCrypto's SHA-1 of every piece, from memory, took ${percents((entry) => (entry.sha1 / entry.http) * 100)} of the plain
-  download's time. The two cores are busy with the transfer itself (the server, Chromium's network process, the
-  page), so the hashing does not hide behind it. Reading and hashing alone, with nothing kept, come to
-  ${percents((entry) => (entry.http / (entry.read + entry.sha1)) * 100)} of plain HTTP; with the Blobs,
-  ${percents((entry) => (entry.http / (entry.readKept + entry.sha1)) * 100)}. \`fetchCopy\`, which does all three, reached ${percents((entry) => (entry.http / entry.seedFetchCopy) * 100)}; WebTorrent, keeping its
-  pieces in origin-private files, ${percents((entry) => (entry.http / entry.seedWebTorrent) * 100)}. Leaving the bytes to
-  \`blob()\` and hashing them afterwards reached ${percents((entry) => (entry.http / entry.blobThenHash) * 100)}, but shows
-  nothing while the bytes arrive: over a real link, a long wait without a progress bar. Hashing each piece in one of
-  two workers as it arrived was tried, and was slower. These are figures of CPU, not of the web seed: a link slower
-  than the rate each path reaches here, hundreds of MB/s, leaves that path waiting on the link, not on its
-  JavaScript.
+- **\`fetchCopy\`:** one response, each piece hashed (WebCrypto SHA-1) while the next arrives, and what arrives
+  gathered into Blobs of 16 MiB: a Blob per 1 MiB piece cost four times as long. Parallel range requests of one piece
+  each were tried and were slower than that one stream.
+- **Web seed to browser, both paths:** a copy checked against its torrent, with a progress bar, has to see its bytes
+  in JavaScript, hash them and keep them; a plain download leaves its bytes to the browser. The references above
+  time these apart (${sizes.join(" and ")}): reading the plain download's body in JavaScript, keeping nothing,
+  reached ${percents((entry) => (entry.http / entry.read) * 100)} of plain HTTP; reading it and keeping it as
+  \`fetchCopy\` does (1 MiB pieces, gathered into Blobs of 16 MiB), ${percents((entry) => (entry.http / entry.readKept) * 100)};
+  and WebCrypto's SHA-1 of every piece, one after another from memory, took
+  ${percents((entry) => (entry.sha1 / entry.http) * 100)} of the plain download's time. Reading, keeping and hashing,
+  timed apart, add up to ${percents((entry) => (entry.http / (entry.readKept + entry.sha1)) * 100)} of plain HTTP;
+  \`fetchCopy\`, doing them at once, reached ${percents((entry) => (entry.http / entry.seedFetchCopy) * 100)}, and
+  WebTorrent, keeping its pieces in origin-private files, ${percents((entry) => (entry.http / entry.seedWebTorrent) * 100)}:
+  what hashing beside the transfer gains is what separates the sum from these, on cores the server and Chromium's
+  network process also need. Leaving the bytes to \`blob()\` and hashing them afterwards reached
+  ${percents((entry) => (entry.http / entry.blobThenHash) * 100)}, but shows nothing while the bytes arrive: over a
+  real link, a long wait without a progress bar. These are figures of CPU, not of the web seed: a link slower than
+  the rate a path reaches here (${rates((entry) => entry.seedFetchCopy)} MB/s for \`fetchCopy\`) leaves it waiting
+  on the link, not on its JavaScript.
 
 Piece length (\`choosePieceLength\`): at least 1 MiB, and larger only to keep a torrent at or under 1,024 pieces
 (16 MiB at most); a package smaller than a piece is one piece. The same 100 MiB package at other piece lengths,

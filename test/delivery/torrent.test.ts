@@ -397,13 +397,17 @@ describe("copies over HTTP", () => {
    * A web seed that serves the package with one byte flipped in piece 2, cut short, or whole whatever the Range
    * header asks, and beside it the package's .torrent without the good web seed in its url-list.
    */
-  async function badSeed(kind: "corrupt" | "short" | "no ranges"): Promise<{ url: string; close(): void }> {
+  async function badSeed(
+    kind: "corrupt" | "short" | "no ranges",
+  ): Promise<{ url: string; ranges(): string[]; close(): void }> {
     const torrent = withSources(served.copies[0]?.torrent as Torrent, {});
+    const ranges: string[] = [];
     const server = createServer((request, response) => {
       if (request.url?.endsWith(".torrent")) {
         response.end(torrent.torrentFile);
         return;
       }
+      if (request.headers.range) ranges.push(request.headers.range);
       const bytes = Buffer.from(packageBytes);
       if (kind === "corrupt") bytes[2 * PIECE + 7] ^= 0x01;
       const match = kind === "no ranges" ? null : /bytes=(\d+)-/.exec(request.headers.range ?? "");
@@ -420,6 +424,7 @@ describe("copies over HTTP", () => {
     const base = await listen(server);
     return {
       url: `${base}/album.bin.superdist`,
+      ranges: () => ranges,
       close: () => {
         server.closeAllConnections();
         server.close();
@@ -481,7 +486,7 @@ describe("copies over HTTP", () => {
     assert.deepEqual(await leftovers(), ["magnet.superdist"]);
   });
 
-  test("a seed that ignores Range, or a fetch whose bodies are not byte streams, still gives the same bytes", async () => {
+  test("a seed that ignores Range is read past what is already written, and gives the same bytes", async () => {
     const corrupt = await badSeed("corrupt");
     const whole = await badSeed("no ranges");
     try {
@@ -490,31 +495,47 @@ describe("copies over HTTP", () => {
         name: "album.bin.superdist",
         webSeeds: [corrupt.url, whole.url],
       });
-      // After the corrupt seed, the next one sends from byte 0: what is already written is read past.
-      const resumed = await fetchCopy({ source: magnet });
-      assert.equal(resumed.from, whole.url);
-      assert.deepEqual(Buffer.from(await resumed.blob.arrayBuffer()), packageBytes);
-      // A fetch of the caller's may answer with a plain stream, here in odd-sized chunks.
-      const chunked: typeof fetch = async (input, init) => {
+      const fetched = await fetchCopy({ source: magnet });
+      assert.equal(fetched.from, whole.url);
+      // The corrupt seed failed at piece 2: the next one was asked for piece 2 on, and sent from byte 0.
+      assert.deepEqual(whole.ranges(), [`bytes=${2 * PIECE}-`]);
+      assert.deepEqual(Buffer.from(await fetched.blob.arrayBuffer()), packageBytes);
+    } finally {
+      corrupt.close();
+      whole.close();
+    }
+  });
+
+  test("chunks that straddle pieces give the same bytes, and a body that ends early is LENGTH_MISMATCH", async () => {
+    /** A `fetch` whose bodies come in 7,919-byte chunks (a prime: no piece boundary falls on one), the copy's `cut` short. */
+    const chunked =
+      (cut: number): typeof fetch =>
+      async (input, init) => {
         const response = await fetch(input, init);
         const bytes = new Uint8Array(await response.arrayBuffer());
+        const end = String(input).endsWith(".torrent") ? bytes.length : Math.max(0, bytes.length - cut);
         let at = 0;
         const body = new ReadableStream<Uint8Array>({
           pull(controller) {
-            if (at >= bytes.length) return controller.close();
-            controller.enqueue(bytes.slice(at, at + 7919));
+            if (at >= end) return controller.close();
+            controller.enqueue(bytes.slice(at, Math.min(end, at + 7919)));
             at += 7919;
           },
         });
         return new Response(body, { status: response.status, headers: response.headers });
       };
-      const plain = await fetchCopy({ source: magnet, fetch: chunked });
-      assert.equal(plain.from, whole.url);
-      assert.deepEqual(Buffer.from(await plain.blob.arrayBuffer()), packageBytes);
-    } finally {
-      corrupt.close();
-      whole.close();
-    }
+    const magnet = magnetUri({
+      infoHash: served.copies[0]?.torrent.infoHash as string,
+      name: "album.bin.superdist",
+      webSeeds: [served.copies[0]?.url as string],
+    });
+    const fetched = await fetchCopy({ source: magnet, fetch: chunked(0) });
+    assert.deepEqual(Buffer.from(await fetched.blob.arrayBuffer()), packageBytes);
+    const error = await rejectsWith(fetchCopy({ source: magnet, fetch: chunked(1000) }), "LENGTH_MISMATCH");
+    assert.match(
+      String(error.details),
+      new RegExp(`ended at byte ${packageBytes.length - 1000} of ${packageBytes.length}`),
+    );
   });
 
   test("a .torrent of another file than the magnet names is refused with INFO_HASH_MISMATCH", async () => {

@@ -228,98 +228,6 @@ function startOf(response: Response, offset: number, length: number): number {
 }
 
 /**
- * Reads a response body into pieces: with a BYOB reader straight into each piece's own buffer (fetch bodies are byte
- * streams in browsers and in Node), which saves copying every byte out of the chunk it arrived in; else, as a
- * `fetch` of the caller's may answer, copied out of each chunk.
- */
-class PieceFiller {
-  readonly #byob: ReadableStreamBYOBReader | undefined;
-  readonly #default: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  #rest: Uint8Array = new Uint8Array(0);
-  /** Told of every read that brought bytes: the idle guard's touch. */
-  readonly #onBytes: () => void;
-
-  constructor(body: ReadableStream<Uint8Array>, onBytes: () => void) {
-    this.#onBytes = onBytes;
-    try {
-      this.#byob = body.getReader({ mode: "byob" });
-    } catch {
-      // Not a byte stream: getReader throws before locking it.
-      this.#default = body.getReader();
-    }
-  }
-
-  /** Fills `piece` and returns it (a BYOB read moves it to a new buffer) and how much of it arrived before the end. */
-  async fill(piece: Uint8Array<ArrayBuffer>): Promise<{ piece: Uint8Array<ArrayBuffer>; filled: number }> {
-    let filled = 0;
-    if (this.#byob) {
-      // Each read detaches the buffer it was given, and with it `piece`: its length is taken first.
-      const { length } = piece;
-      let buffer = piece.buffer;
-      while (filled < length) {
-        const { done, value } = await this.#byob.read(new Uint8Array(buffer, filled, length - filled));
-        if (value) buffer = value.buffer as ArrayBuffer;
-        if (done || !value) break;
-        filled += value.length;
-        this.#onBytes();
-      }
-      return { piece: new Uint8Array(buffer, 0, length), filled };
-    }
-    while (filled < piece.length) {
-      if (this.#rest.length === 0) {
-        const chunk = await this.#read();
-        if (!chunk) break;
-        this.#rest = chunk;
-      }
-      const take = Math.min(piece.length - filled, this.#rest.length);
-      piece.set(this.#rest.subarray(0, take), filled);
-      this.#rest = this.#rest.subarray(take);
-      filled += take;
-    }
-    return { piece, filled };
-  }
-
-  /** Reads past `length` bytes; how many there were before the end. */
-  async skip(length: number): Promise<number> {
-    let skipped = 0;
-    if (this.#byob) {
-      let scratch = new ArrayBuffer(Math.min(length, 64 * 1024));
-      while (skipped < length) {
-        const want = Math.min(scratch.byteLength, length - skipped);
-        const { done, value } = await this.#byob.read(new Uint8Array(scratch, 0, want));
-        if (value) scratch = value.buffer as ArrayBuffer;
-        if (done || !value) break;
-        skipped += value.length;
-        this.#onBytes();
-      }
-      return skipped;
-    }
-    while (skipped < length) {
-      if (this.#rest.length === 0) {
-        const chunk = await this.#read();
-        if (!chunk) break;
-        this.#rest = chunk;
-      }
-      const take = Math.min(length - skipped, this.#rest.length);
-      this.#rest = this.#rest.subarray(take);
-      skipped += take;
-    }
-    return skipped;
-  }
-
-  async cancel(): Promise<void> {
-    await (this.#byob ?? this.#default)?.cancel();
-  }
-
-  async #read(): Promise<Uint8Array | undefined> {
-    const { done, value } = await (this.#default as ReadableStreamDefaultReader<Uint8Array>).read();
-    if (done) return undefined;
-    this.#onBytes();
-    return value;
-  }
-}
-
-/**
  * Streams the torrent's file from its web seeds, hashing each piece as it completes; a source that sends a bad
  * piece, the wrong length or nothing is dropped, and the next one resumes at the first piece not yet written.
  */
@@ -343,47 +251,64 @@ export async function downloadTorrent(
         headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
         signal: guard.signal,
       });
-      const start = startOf(response, offset, info.length);
+      let position = startOf(response, offset, info.length);
       if (!response.body) throw new DeliveryError("FETCH_FAILED", "Empty response.", { details: "no body" });
-      const filler = new PieceFiller(response.body, guard.touch);
-      const endedAt = (position: number) =>
-        new DeliveryError("LENGTH_MISMATCH", "The web seed stopped early.", {
-          details: `it ended at byte ${position} of ${info.length}`,
-        });
+      const reader = response.body.getReader();
+      let index = written;
+      let piece = new Uint8Array(pieceSize(info, index));
+      let filled = 0;
       // A piece is hashed while the next one arrives; writes stay in order, a few pieces behind at most.
       let writes: Promise<void> = Promise.resolve();
       let failed: unknown;
       try {
-        // A server that ignored the Range header sends from byte 0: skip what is already written.
-        if (start < offset) {
-          const skipped = await filler.skip(offset - start);
-          if (skipped < offset - start) throw endedAt(start + skipped);
-        }
-        for (let index = written; index < pieces; index++) {
+        while (index < pieces) {
           if (failed) throw failed;
-          const { piece: bytes, filled } = await filler.fill(new Uint8Array(pieceSize(info, index)));
-          if (filled < bytes.length) throw endedAt(index * info.pieceLength + filled);
-          const complete = index;
-          const verified = verifyPiece(info, complete, bytes);
-          writes = writes.then(async () => {
-            if (!(await verified)) {
-              throw new DeliveryError("PIECE_CORRUPT", "A piece does not match its hash.", {
-                details: `piece ${complete} of ${pieces} (bytes ${complete * info.pieceLength}-${complete * info.pieceLength + bytes.length - 1})`,
-              });
-            }
-            await sink.write(bytes);
-            written = complete + 1;
-            options.onProgress?.(Math.min(written * info.pieceLength, info.length), info.length);
-          });
-          writes.catch((error) => {
-            failed ??= error;
-          });
-          if (index + 1 - written >= PIPELINED_PIECES) await writes;
+          const { done, value } = await reader.read();
+          if (done) {
+            throw new DeliveryError("LENGTH_MISMATCH", "The web seed stopped early.", {
+              details: `it ended at byte ${position} of ${info.length}`,
+            });
+          }
+          guard.touch();
+          let at = 0;
+          // A server that ignored the Range header sends from byte 0: skip what is already written.
+          if (position < offset) {
+            at = Math.min(value.length, offset - position);
+            position += at;
+          }
+          while (at < value.length && index < pieces) {
+            const take = Math.min(piece.length - filled, value.length - at);
+            piece.set(value.subarray(at, at + take), filled);
+            filled += take;
+            at += take;
+            position += take;
+            if (filled < piece.length) continue;
+            const bytes = piece;
+            const complete = index;
+            const verified = verifyPiece(info, complete, bytes);
+            writes = writes.then(async () => {
+              if (!(await verified)) {
+                throw new DeliveryError("PIECE_CORRUPT", "A piece does not match its hash.", {
+                  details: `piece ${complete} of ${pieces} (bytes ${complete * info.pieceLength}-${complete * info.pieceLength + bytes.length - 1})`,
+                });
+              }
+              await sink.write(bytes);
+              written = complete + 1;
+              options.onProgress?.(Math.min(written * info.pieceLength, info.length), info.length);
+            });
+            writes.catch((error) => {
+              failed ??= error;
+            });
+            index++;
+            if (index - written >= PIPELINED_PIECES) await writes;
+            if (index < pieces) piece = new Uint8Array(pieceSize(info, index));
+            filled = 0;
+          }
         }
         await writes;
       } finally {
         await writes.catch(() => {});
-        await filler.cancel().catch(() => {});
+        await reader.cancel().catch(() => {});
       }
       return { from: url };
     } catch (error) {
