@@ -22,11 +22,11 @@ import { fileURLToPath } from "node:url";
 import { generateX25519Identity, identityToRecipient } from "@superdist/package";
 import { encryptFile } from "@superdist/package/node";
 import { choosePieceLength, createTorrent, magnetUri, parseTorrent } from "@superdist/sdk";
-import Server from "bittorrent-tracker/server";
 import { build } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { markdownTable, writeBenchmarkSection } from "./bench/report.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./stack/chromium.ts";
+import { startTracker } from "./stack/trackerServer.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const MiB = 1024 * 1024;
@@ -481,10 +481,9 @@ async function main(): Promise<void> {
       packages.push(path);
     }
 
-    const tracker = new Server({ ws: true, http: false, udp: false, stats: false });
-    await new Promise<void>((resolve) => tracker.listen(0, "127.0.0.1", () => resolve()));
-    cleanup.push(() => new Promise<void>((resolve) => tracker.close(() => resolve())));
-    const trackerUrl = `ws://127.0.0.1:${(tracker.ws.address() as AddressInfo).port}`;
+    const tracker = await startTracker();
+    cleanup.push(() => tracker.close());
+    const trackerUrl = tracker.url;
 
     const share = await startShare(packages, trackerUrl);
     cleanup.push(async () => {

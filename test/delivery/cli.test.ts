@@ -9,7 +9,6 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -19,13 +18,13 @@ import { decodeMetadata, getContent } from "@superdist/contracts";
 import { generateX25519Identity } from "@superdist/package";
 import { parseMagnet } from "@superdist/sdk";
 import { type StartedVerifier, startVerifier } from "@superdist/verifier";
-import TrackerServer from "bittorrent-tracker/server";
 import { pino } from "pino";
 import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { main } from "../../packages/cli/src/main.ts";
 import { type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
+import { startTracker, type Tracker } from "../../scripts/stack/trackerServer.ts";
 
 const exec = promisify(execFile);
 const BIN = join(ROOT, "packages/cli/bin/superdist.ts");
@@ -46,7 +45,7 @@ type Result = { code: number; stdout: string; stderr: string };
 describe("a buyer with only a share link", () => {
   let chain: LocalChain;
   let verifier: StartedVerifier;
-  let tracker: InstanceType<typeof TrackerServer>;
+  let tracker: Tracker | undefined;
   let trackerUrl: string;
   let dir: string;
   let sharePort: number;
@@ -113,9 +112,8 @@ describe("a buyer with only a share link", () => {
       host: "127.0.0.1",
       logger: pino({ level: "silent" }),
     });
-    tracker = new TrackerServer({ ws: true, http: false, udp: false, stats: false });
-    await new Promise<void>((resolve) => tracker.listen(0, "127.0.0.1", () => resolve()));
-    trackerUrl = `ws://127.0.0.1:${(tracker.ws.address() as AddressInfo).port}`;
+    tracker = await startTracker();
+    trackerUrl = tracker.url;
     dir = await mkdtemp(join(tmpdir(), "superdist-share-"));
     for (const role of Object.keys(roles)) await mkdir(join(dir, role));
     // Several pieces of 1 MiB and a short one.
@@ -129,7 +127,7 @@ describe("a buyer with only a share link", () => {
       share.kill("SIGKILL");
       await once(share, "exit");
     }
-    await new Promise<void>((resolve) => (tracker ? tracker.close(() => resolve()) : resolve()));
+    await tracker?.close();
     await verifier?.close();
     await chain?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });

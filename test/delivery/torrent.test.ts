@@ -32,8 +32,8 @@ import {
   withSources,
 } from "@superdist/sdk";
 import { fetchCopyFile, parseRange, type ServeCopyReturnType, serveCopy } from "@superdist/sdk/node";
-import TrackerServer from "bittorrent-tracker/server";
 import { afterAll, beforeAll, describe, test } from "vitest";
+import { startTracker, type Tracker } from "../../scripts/stack/trackerServer.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -231,7 +231,7 @@ describe("copies over HTTP", () => {
   let served: ServeCopyReturnType;
   const requests: string[] = [];
   const trackerEvents: string[] = [];
-  let tracker: InstanceType<typeof TrackerServer>;
+  let tracker: Tracker;
   let trackerUrl: string;
 
   beforeAll(async () => {
@@ -253,9 +253,8 @@ describe("copies over HTTP", () => {
     });
     packageBytes = await readFile(packagePath);
     await mkdir(join(dir, "out"));
-    tracker = new TrackerServer({ ws: true, http: false, udp: false, stats: false });
-    await new Promise<void>((resolve) => tracker.listen(0, "127.0.0.1", () => resolve()));
-    trackerUrl = `ws://127.0.0.1:${(tracker.ws.address() as AddressInfo).port}`;
+    tracker = await startTracker();
+    trackerUrl = tracker.url;
     served = await serveCopy({
       packages: [packagePath],
       trackers: [trackerUrl],
@@ -266,7 +265,7 @@ describe("copies over HTTP", () => {
 
   afterAll(async () => {
     await served?.close();
-    await new Promise<void>((resolve) => tracker?.close(() => resolve()));
+    await tracker?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -321,7 +320,7 @@ describe("copies over HTTP", () => {
     const infoHash = served.copies[0]?.torrent.infoHash as string;
     const seeders = () =>
       new Promise<number>((resolve, reject) =>
-        tracker.getSwarm(infoHash, (error: Error | null, swarm?: { complete: number }) =>
+        tracker.server.getSwarm(infoHash, (error: Error | null, swarm?: { complete: number }) =>
           error ? reject(error) : resolve(swarm?.complete ?? 0),
         ),
       );

@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ETH, superdistMarketAbi } from "@superdist/contracts";
 import type { StartedVerifier } from "@superdist/verifier";
-import Server from "bittorrent-tracker/server";
 import jsQR from "jsqr";
 import type { Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http, parseEther, zeroAddress } from "viem";
@@ -19,6 +18,7 @@ import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, startLocalChain } from "../../scripts/stack/chain.ts";
 import { freePort } from "../../scripts/stack/ports.ts";
+import { startTracker, type Tracker } from "../../scripts/stack/trackerServer.ts";
 import { shortAddress } from "../../web/src/lib/format.ts";
 import { publishText, serveDapp, startTestVerifier, userPool } from "./fixture.ts";
 import { connect, screenshot, startWeb, type User, type WebServer } from "./harness.ts";
@@ -63,7 +63,7 @@ async function scanQr(page: Page): Promise<string | undefined> {
 describe("storefront", () => {
   let chain: LocalChain;
   let verifier: StartedVerifier;
-  let tracker: { close(callback: () => void): void };
+  let tracker: Tracker | undefined;
   let web: WebServer;
   let dir: string;
   let publisherCopy: string;
@@ -82,10 +82,7 @@ describe("storefront", () => {
     const client = createPublicClient({ chain: hardhat, transport });
     pool = userPool(chain);
     verifier = await startTestVerifier(chain);
-    const trackerPort = await freePort();
-    const server = new Server({ ws: true, http: false, udp: false, stats: false });
-    await new Promise<void>((resolve) => server.listen(trackerPort, "127.0.0.1", () => resolve()));
-    tracker = server;
+    tracker = await startTracker();
 
     dir = await mkdtemp(join(tmpdir(), "superdist-storefront-"));
     // No web seed and no magnet in the metadata: a friend's copy can only come from the sharer's browser.
@@ -119,7 +116,7 @@ describe("storefront", () => {
     await client.waitForTransactionReceipt({ hash });
     web = await serveDapp(chain, {
       SUPERDIST_VERIFIER_URL: verifier.url,
-      SUPERDIST_TRACKER_URL: `ws://127.0.0.1:${trackerPort}`,
+      SUPERDIST_TRACKER_URL: tracker.url,
     });
   });
 
@@ -127,7 +124,7 @@ describe("storefront", () => {
     await pool?.closeAll();
     await web?.stop();
     await verifier?.close();
-    if (tracker) await new Promise<void>((resolve) => tracker.close(() => resolve()));
+    await tracker?.close();
     await chain?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

@@ -20,7 +20,6 @@ import {
   unwrapFileKey,
 } from "@superdist/package";
 import { type StartedVerifier, startVerifier } from "@superdist/verifier";
-import Server from "bittorrent-tracker/server";
 import { pino } from "pino";
 import {
   type Address,
@@ -38,7 +37,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { type LocalChain, ROOT, startLocalChain } from "../../scripts/stack/chain.ts";
-import { freePort } from "../../scripts/stack/ports.ts";
+import { startTracker, type Tracker } from "../../scripts/stack/trackerServer.ts";
 import { formatAmount, shortAddress } from "../../web/src/lib/format.ts";
 import { serveDapp } from "./fixture.ts";
 import { connect, download, openUser, screenshot, txHash, type User, type WebServer } from "./harness.ts";
@@ -100,7 +99,7 @@ describe("the superdistribution story", () => {
   let shareLink: string;
   let p2pLink: string;
   let seeder: User;
-  let tracker: { close(callback: () => void): void };
+  let tracker: Tracker | undefined;
   let price: bigint;
   const users: User[] = [];
   const keys = () => ({
@@ -148,12 +147,9 @@ describe("the superdistribution story", () => {
       port: 0,
       logger: pino({ level: "silent" }),
     });
-    const trackerPort = await freePort();
-    const server = new Server({ ws: true, http: false, udp: false, stats: false });
-    await new Promise<void>((resolve) => server.listen(trackerPort, "127.0.0.1", () => resolve()));
-    tracker = server;
+    tracker = await startTracker();
     web = await serveDapp(chain, {
-      SUPERDIST_TRACKER_URL: `ws://127.0.0.1:${trackerPort}`,
+      SUPERDIST_TRACKER_URL: tracker.url,
       SUPERDIST_DEMO_TOKEN: chain.demoToken,
       SUPERDIST_VERIFIER_URL: verifier.url,
     });
@@ -167,7 +163,7 @@ describe("the superdistribution story", () => {
     await Promise.all(users.map((opened) => opened.close()));
     await web?.stop();
     await verifier?.close();
-    if (tracker) await new Promise<void>((resolve) => tracker.close(resolve));
+    await tracker?.close();
     await chain?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

@@ -12,8 +12,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { generateX25519Identity, identityToRecipient } from "@superdist/package";
 import { encryptFile } from "@superdist/package/node";
-import Server from "bittorrent-tracker/server";
 import type { TestProject } from "vitest/node";
+import { startTracker } from "../../scripts/stack/trackerServer.ts";
 
 /** A package served by `superdist share`, and what a browser must end up with. */
 export type SharedPackage = { magnet: string; name: string; size: number; sha256: string; webSeed: string };
@@ -49,10 +49,8 @@ async function startShare(
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const server = new Server({ ws: true, http: false, udp: false, stats: false });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.ws.address() as { port: number };
-  const trackerUrl = `ws://127.0.0.1:${port}`;
+  const tracker = await startTracker();
+  const trackerUrl = tracker.url;
   project.provide("trackerUrl", trackerUrl);
 
   const dir = await mkdtemp(join(tmpdir(), "superdist-webseed-"));
@@ -88,7 +86,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       child.kill("SIGINT");
       await exited;
     }
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await tracker.close();
     await rm(dir, { recursive: true, force: true });
   };
 }
