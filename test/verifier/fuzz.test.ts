@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { createVerifierApp, decodeBase64, encodeBase64, type VerifierApp } from "@superdist/verifier";
 import { pino } from "pino";
 import type { PrivateKeyAccount } from "viem";
-import { parseSignature } from "viem";
+import { compactSignatureToSignature, parseCompactSignature, parseSignature } from "viem";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import {
   ageKeyPair,
@@ -149,18 +149,26 @@ function fuzzBody(random: Random, valid: RekeyBody): string | Uint8Array<ArrayBu
   }
 }
 
-/** Whether a mutated body still says exactly what the valid one says (e.g. a hex digit changed case). */
+/** A signature in either accepted length: 65 bytes (r, s, v), or 64 (EIP-2098: yParity in the top bit of s). */
+function anySignature(hex: string) {
+  const signature = hex as `0x${string}`;
+  return hex.length === 2 + 128
+    ? compactSignatureToSignature(parseCompactSignature(signature))
+    : parseSignature(signature);
+}
+
 /** The same signature in another accepted spelling: 64-byte EIP-2098, or v as 0/1 instead of 27/28. */
 function sameSignature(a: string, b: string): boolean {
   if (a.toLowerCase() === b.toLowerCase()) return true;
   try {
-    const [x, y] = [parseSignature(a as `0x${string}`), parseSignature(b as `0x${string}`)];
+    const [x, y] = [anySignature(a), anySignature(b)];
     return x.r === y.r && x.s === y.s && x.yParity === y.yParity;
   } catch {
     return false;
   }
 }
 
+/** Whether a mutated body still says exactly what the valid one says (e.g. a hex digit changed case). */
 function equivalent(text: string | Uint8Array, valid: RekeyBody): boolean {
   if (typeof text !== "string") return false;
   try {
